@@ -1,0 +1,62 @@
+// Package store is the persistence layer shared by the three components of a
+// context system: a small key/value interface and its backends, chosen by a
+// spec string (see Open):
+//
+//	sim:latency=1ms,dist=exp,jitter=200us,errors=0.01,spike=0.001:50ms,pool=8
+//	file:dir=PATH,fsync=true
+//	bolt:path=FILE
+//
+// Every backend is safe for concurrent use and passes the conformance suite
+// in lockbench/store/storetest.
+package store
+
+import (
+	"context"
+	"errors"
+)
+
+// Store is a key/value store. Values are opaque bytes; implementations copy
+// what they are given and what they return.
+type Store interface {
+	// Put writes value under key, replacing any previous value.
+	Put(ctx context.Context, key string, value []byte) error
+	// Get returns the value of key, or an error matching ErrNotFound.
+	Get(ctx context.Context, key string) ([]byte, error)
+	// Delete removes key. Deleting an absent key is not an error.
+	Delete(ctx context.Context, key string) error
+	// List returns the keys starting with prefix, sorted.
+	List(ctx context.Context, prefix string) ([]string, error)
+	// Close releases the store's resources.
+	Close() error
+}
+
+// Sentinel errors.
+var (
+	// ErrNotFound: Get of an absent key.
+	ErrNotFound = errors.New("store: key not found")
+	// ErrInjected: a failure injected by the sim store (errors=…).
+	ErrInjected = errors.New("store: injected failure")
+	// ErrSpec: a malformed store spec string.
+	ErrSpec = errors.New("store: bad spec")
+)
+
+// Stats are a store's own figures over its lifetime. A backend that can
+// report them implements StatsReporter.
+type Stats struct {
+	Ops            int64 // calls of Put, Get, Delete and List
+	InflightMax    int64 // peak number of calls in flight at once
+	LatencyP50Ns   int64 // realised latency of calls, median
+	LatencyP99Ns   int64 // realised latency of calls, 99th percentile
+	ErrorsInjected int64 // failures injected (sim only)
+	// ConfiguredLatencyNs is the configured mean latency (sim only), so a
+	// report can show realised beside configured.
+	ConfiguredLatencyNs int64
+}
+
+// StatsReporter is the optional capability of reporting Stats.
+type StatsReporter interface{ Stats() Stats }
+
+// Hook is called around every store call by a Hooked store; tests use it to
+// force interleavings (block a call until another goroutine reaches a point)
+// without sleeping.
+type Hook func(ctx context.Context, op, key string)
