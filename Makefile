@@ -1,14 +1,47 @@
 # lockbench — see README.md.
-GO ?= go
+GO    ?= go
+SUITE ?= default
+OUT   ?= reports/latest
+BENCH := bin/bench
 
-.PHONY: test lint
+.PHONY: test lint report build fuzz
 
-# test: vet, then every test with the race detector on.
+# test: vet, every test with the race detector, and every benchmark once
+# (-benchtime=1x) so the benchmarks cannot rot.
 test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+	$(GO) test -run='^$$' -bench=. -benchtime=1x ./...
 
 # lint: formatting and vet.
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+
+build:
+	$(GO) build -o $(BENCH) ./cmd/bench
+
+# report: the main job. Runs the $(SUITE) suite over every strategy and
+# renders $(OUT)/: results.json, report.md, report.html, plots, bench.txt.
+# results.json is rewritten after every run, so an interrupted sweep can
+# still be rendered with `bin/bench report --in $(OUT)/results.json --out $(OUT)`.
+report: build
+	@mkdir -p $(OUT)
+	$(BENCH) run --suite $(SUITE) --out $(OUT) --format text
+	$(BENCH) report --in $(OUT)/results.json --out $(OUT)
+
+# fuzz: run each native fuzzer for FUZZTIME.
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./workload/
+	$(GO) test -run='^$$' -fuzz=FuzzParseSpec -fuzztime=$(FUZZTIME) ./store/
+
+# bench: the go test -bench suite of ./benchmarks/ (every strategy side by
+# side), BENCHCOUNT runs of each benchmark of BENCHTIME, into bench.txt.
+# Compare strategies with `go tool benchstat -col /strategy bench.txt`;
+# LOCKBENCH_BENCH_LATENCY and LOCKBENCH_BENCH_CONC tune it (see README).
+BENCHCOUNT ?= 6
+BENCHTIME  ?= 200ms
+.PHONY: bench
+bench:
+	bash -o pipefail -c "$(GO) test -run='^$$' -bench=. -count=$(BENCHCOUNT) -benchtime=$(BENCHTIME) -timeout=60m ./benchmarks/ | tee bench.txt"

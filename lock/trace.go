@@ -5,27 +5,31 @@ import "context"
 // Trace follows one goroutine's operations: the locks it holds now (for
 // held_io) and, per operation, the lock wait and I/O time it accumulated. It
 // is owned by one goroutine at a time (a worker), so it needs no
-// synchronisation; carry it in a context with WithTrace.
+// synchronisation; carry it in a context with WithTrace. The zero value is
+// ready; reuse one per worker (it keeps its backing array, so a steady state
+// allocates nothing).
 type Trace struct {
 	held    []heldLock
-	ioStart int64
 	ioDepth int
+	ioStart int64 // ticks
 
-	// Per-operation accumulators; the runner reads and resets them with
-	// Reset after each operation.
-	LockWaitNs int64 // time spent waiting for locks
-	IONs       int64 // time spent inside store I/O
-	IOCalls    int64 // store calls made
+	// Per-operation accumulators; the runner reads them after each
+	// operation and clears them with Reset.
+	LockWaitNs int64 // time spent waiting for instrumented locks
+	IONs       int64 // time spent inside store I/O (outermost calls)
+	IOCalls    int64 // store calls made (outermost calls)
 }
 
 type heldLock struct {
-	st    *Stats
-	start int64
+	lock  *core
+	start int64 // ticks
 }
 
 type traceKey struct{}
 
-// WithTrace returns a context carrying tr.
+// WithTrace returns a context carrying tr. WithTrace(ctx, nil) hides the
+// trace of ctx: give that to goroutines an operation starts, which must not
+// share its trace.
 func WithTrace(ctx context.Context, tr *Trace) context.Context {
 	return context.WithValue(ctx, traceKey{}, tr)
 }
@@ -39,44 +43,56 @@ func FromContext(ctx context.Context) *Trace {
 	return tr
 }
 
-// Reset clears the per-operation accumulators.
+// Reset clears the per-operation accumulators. It leaves the held locks
+// alone: between operations there should be none (see Holding).
 func (tr *Trace) Reset() { tr.LockWaitNs, tr.IONs, tr.IOCalls = 0, 0, 0 }
 
-// Holding returns how many locks the trace's goroutine holds now.
+// Holding returns how many instrumented locks the trace's goroutine holds
+// now; between operations it should be 0.
 func (tr *Trace) Holding() int { return len(tr.held) }
 
-func (tr *Trace) push(st *Stats, start, wait int64) {
-	tr.held = append(tr.held, heldLock{st: st, start: start})
-	tr.LockWaitNs += wait
+// push records that l was acquired at start; a nil trace does nothing.
+func (tr *Trace) push(l *core, start int64) {
+	if tr != nil {
+		tr.held = append(tr.held, heldLock{lock: l, start: start})
+	}
 }
 
-// pop removes the most recent entry of st and returns its start time.
-func (tr *Trace) pop(st *Stats) int64 {
+// pop removes the most recent entry of l and returns its start; ok is false
+// on a nil trace or when l is not on it (locked with another context).
+func (tr *Trace) pop(l *core) (start int64, ok bool) {
+	if tr == nil {
+		return 0, false
+	}
+	// Locks are mostly released in the reverse order of acquisition, so
+	// the entry is almost always the last one.
 	for i := len(tr.held) - 1; i >= 0; i-- {
-		if tr.held[i].st == st {
-			start := tr.held[i].start
+		if tr.held[i].lock == l {
+			start = tr.held[i].start
 			tr.held = append(tr.held[:i], tr.held[i+1:]...)
-			return start
+			return start, true
 		}
 	}
-	return nanotime()
+	return 0, false
 }
 
 // BeginIO marks the start of a blocking store call by the goroutine owning
-// the trace in ctx. Nested calls count once.
+// the trace in ctx. Nested calls count once, as part of the outermost.
 func BeginIO(ctx context.Context) {
 	tr := FromContext(ctx)
 	if tr == nil {
 		return
 	}
 	if tr.ioDepth == 0 {
-		tr.ioStart = nanotime()
+		tr.ioStart = ticks()
 	}
 	tr.ioDepth++
 }
 
-// EndIO ends the call begun by BeginIO and adds its duration to the held_io
-// of every lock the goroutine holds.
+// EndIO ends the call begun by BeginIO. When the outermost call ends, its
+// duration is added to the trace's IONs and to the held_io of every lock the
+// goroutine holds: for a lock taken during the call, only the part after it
+// was taken.
 func EndIO(ctx context.Context) {
 	tr := FromContext(ctx)
 	if tr == nil || tr.ioDepth == 0 {
@@ -86,10 +102,10 @@ func EndIO(ctx context.Context) {
 	if tr.ioDepth > 0 {
 		return
 	}
-	d := nanotime() - tr.ioStart
-	tr.IONs += d
+	end := ticks()
+	tr.IONs += rate().ns(end - tr.ioStart)
 	tr.IOCalls++
-	for i := range tr.held {
-		tr.held[i].st.heldIO.Add(d)
+	for _, h := range tr.held {
+		h.lock.family.chargeIO(end - max(tr.ioStart, h.start))
 	}
 }

@@ -71,6 +71,9 @@ type Run struct {
 	Store           StoreFigures `json:"store"`
 	LittlesLawRatio float64      `json:"littles_law_ratio"`
 	CensoredOps     int64        `json:"censored_ops"`
+	// DrainedOps completed after the window closed (started inside it);
+	// their latencies are in the histograms, not in Ops.
+	DrainedOps int64 `json:"drained_ops"`
 	// PacerLatenessP50Ns: open loop only, actual minus intended start when
 	// a worker was free.
 	PacerLatenessP50Ns int64           `json:"pacer_lateness_p50_ns,omitempty"`

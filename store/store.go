@@ -56,6 +56,10 @@ type Stats struct {
 // StatsReporter is the optional capability of reporting Stats.
 type StatsReporter interface{ Stats() Stats }
 
+// StatsResetter is the optional capability of zeroing Stats, so a runner
+// can discard the figures of its warm-up.
+type StatsResetter interface{ ResetStats() }
+
 // Hook is called around every store call by a Hooked store; tests use it to
 // force interleavings (block a call until another goroutine reaches a point)
 // without sleeping.

@@ -48,6 +48,9 @@ func (t *traced) Stats() Stats {
 	return Stats{}
 }
 
+// ResetStats forwards to the wrapped store when it can reset stats.
+func (t *traced) ResetStats() { resetStats(t.s) }
+
 // Unwrap returns the wrapped store.
 func (t *traced) Unwrap() Store { return t.s }
 
@@ -101,5 +104,14 @@ func (h *hooked) Stats() Stats {
 	return Stats{}
 }
 
+// ResetStats forwards to the wrapped store when it can reset stats.
+func (h *hooked) ResetStats() { resetStats(h.s) }
+
 // Unwrap returns the wrapped store.
 func (h *hooked) Unwrap() Store { return h.s }
+
+func resetStats(s Store) {
+	if r, ok := s.(StatsResetter); ok {
+		r.ResetStats()
+	}
+}

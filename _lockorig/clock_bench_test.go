@@ -1,0 +1,26 @@
+package lock
+
+import (
+	"testing"
+	"time"
+)
+
+var sinkNs int64
+
+func BenchmarkClock(b *testing.B) {
+	b.Run("time.Now", func(b *testing.B) {
+		for b.Loop() {
+			sinkNs += int64(time.Now().Nanosecond())
+		}
+	})
+	b.Run("time.Since", func(b *testing.B) {
+		for b.Loop() {
+			sinkNs += int64(time.Since(epoch))
+		}
+	})
+	b.Run("nanotime", func(b *testing.B) {
+		for b.Loop() {
+			sinkNs += nanotime()
+		}
+	})
+}

@@ -1,0 +1,178 @@
+package analysis
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"gonum.org/v1/gonum/stat"
+
+	"lockbench/results"
+)
+
+// Warning is a caveat about a figure, to print beside it.
+type Warning struct {
+	Workload, Strategy string
+	// Concurrency is 0 for a warning about the whole (workload, strategy).
+	Concurrency int
+	// Repetition is the run's repetition, or -1 for a warning about a
+	// whole cell (all its repetitions).
+	Repetition int
+	// Kind is one of the Kind… constants.
+	Kind string
+	// Message says what is suspect, with the figures.
+	Message string
+}
+
+// Warning kinds.
+const (
+	// KindFewSamples: a cell has fewer runs than a U test needs to reach
+	// significance (4 per side).
+	KindFewSamples = "few-samples"
+	// KindLittlesLaw: closed loop, throughput × mean latency / concurrency
+	// is outside 0.9–1.1, so the harness mismeasures (or think time is on).
+	KindLittlesLaw = "littles-law"
+	// KindStoreLatency: the realised store latency (p50) is off the
+	// configured one by more than 10% and 100µs.
+	KindStoreLatency = "store-latency"
+	// KindSpread: the coefficient of variation of throughput across
+	// repetitions exceeds 10%.
+	KindSpread = "spread"
+	// KindFailed: a run failed; its figures are left out.
+	KindFailed = "failed"
+	// KindInterrupted: a run was interrupted; its figures are left out.
+	KindInterrupted = "interrupted"
+	// KindRun: a warning the run itself recorded.
+	KindRun = "run"
+	// KindCensored: operations were still in flight when measuring ended.
+	KindCensored = "censored"
+	// KindPacerLateness: open loop, the pacer started operations late
+	// (p50 above 100µs), so the offered load was below the target rate.
+	KindPacerLateness = "pacer-lateness"
+	// KindUSLNotFitted: fewer than 3 concurrency levels, no USL fit.
+	KindUSLNotFitted = "usl-not-fitted"
+)
+
+// Thresholds of the warnings.
+const (
+	minSamplesForSignificance = 4
+	littlesLawLow             = 0.9
+	littlesLawHigh            = 1.1
+	storeLatencyRelative      = 0.10
+	storeLatencyAbsolute      = 100 * time.Microsecond
+	spreadCV                  = 0.10
+	pacerLatenessLimit        = 100 * time.Microsecond
+)
+
+// cellWide is the Repetition of a warning about a whole cell.
+const cellWide = -1
+
+// Warnings lists the caveats of f: per run (failed, interrupted, the run's own
+// warnings, Little's law, store latency, censored operations, pacer
+// lateness), per cell (too few samples, wide spread) and per (workload,
+// strategy) (no USL fit). Sorted by workload, concurrency, strategy,
+// repetition, kind.
+func Warnings(f *results.File) []Warning {
+	if f == nil {
+		return nil
+	}
+	var ws []Warning
+	for _, r := range f.Runs {
+		ws = append(ws, runWarnings(r)...)
+	}
+	cells := Cells(f)
+	levels := map[[2]string]int{}
+	for _, k := range SortedKeys(cells) {
+		ws = append(ws, cellWarnings(k, cells[k])...)
+		levels[[2]string{k.Workload, k.Strategy}]++
+	}
+	for pair, n := range levels {
+		if n < 3 {
+			ws = append(ws, Warning{Workload: pair[0], Strategy: pair[1], Repetition: cellWide, Kind: KindUSLNotFitted,
+				Message: fmt.Sprintf("measured at %d concurrency level(s): the USL needs at least 3", n)})
+		}
+	}
+	slices.SortFunc(ws, func(a, b Warning) int {
+		return cmp.Or(
+			cmp.Compare(a.Workload, b.Workload),
+			cmp.Compare(a.Concurrency, b.Concurrency),
+			cmp.Compare(a.Strategy, b.Strategy),
+			cmp.Compare(a.Repetition, b.Repetition),
+			cmp.Compare(a.Kind, b.Kind),
+			cmp.Compare(a.Message, b.Message),
+		)
+	})
+	return ws
+}
+
+func runWarnings(r results.Run) []Warning {
+	var ws []Warning
+	add := func(kind, format string, args ...any) {
+		ws = append(ws, Warning{Workload: r.Workload, Strategy: r.Strategy, Concurrency: r.Concurrency,
+			Repetition: r.Repetition, Kind: kind, Message: fmt.Sprintf(format, args...)})
+	}
+	for _, w := range r.Warnings {
+		add(KindRun, "%s", w)
+	}
+	switch r.Status {
+	case results.StatusFailed:
+		add(KindFailed, "run failed: %s", cmp.Or(r.Reason, "no reason given"))
+		return ws
+	case results.StatusInterrupted:
+		add(KindInterrupted, "run interrupted: its figures are left out")
+		return ws
+	}
+	if closedLoop(r) && r.LittlesLawRatio != 0 &&
+		(r.LittlesLawRatio < littlesLawLow || r.LittlesLawRatio > littlesLawHigh) {
+		add(KindLittlesLaw, "Little's law ratio %.2f outside %.1f–%.1f: throughput × mean latency ≠ concurrency, the harness mismeasures (or think time is on)",
+			r.LittlesLawRatio, littlesLawLow, littlesLawHigh)
+	}
+	if s := r.Store; s.ConfiguredLatencyNs > 0 && s.Ops > 0 {
+		off := s.LatencyP50Ns - s.ConfiguredLatencyNs
+		if math.Abs(float64(off)) > storeLatencyRelative*float64(s.ConfiguredLatencyNs) &&
+			time.Duration(abs(off)) > storeLatencyAbsolute {
+			add(KindStoreLatency, "realised store latency p50 %v is %+.0f%% off the configured %v",
+				time.Duration(s.LatencyP50Ns), 100*float64(off)/float64(s.ConfiguredLatencyNs), time.Duration(s.ConfiguredLatencyNs))
+		}
+	}
+	if r.CensoredOps > 0 {
+		add(KindCensored, "%d operation(s) still in flight when measuring ended (censored)", r.CensoredOps)
+	}
+	if r.Arrival == "open" && time.Duration(r.PacerLatenessP50Ns) > pacerLatenessLimit {
+		add(KindPacerLateness, "pacer lateness p50 %v above %v: operations started late, the offered load fell short of the target rate",
+			time.Duration(r.PacerLatenessP50Ns), pacerLatenessLimit)
+	}
+	return ws
+}
+
+func cellWarnings(k CellKey, runs []results.Run) []Warning {
+	var ws []Warning
+	add := func(kind, format string, args ...any) {
+		ws = append(ws, Warning{Workload: k.Workload, Strategy: k.Strategy, Concurrency: k.Concurrency,
+			Repetition: cellWide, Kind: kind, Message: fmt.Sprintf(format, args...)})
+	}
+	if len(runs) < minSamplesForSignificance {
+		add(KindFewSamples, "%d run(s): a Mann–Whitney test needs at least %d per side to reach p<%.2f",
+			len(runs), minSamplesForSignificance, Alpha)
+	}
+	if tput := values(runs, Throughput); len(tput) >= 2 {
+		mean, sd := stat.MeanStdDev(tput, nil)
+		if mean > 0 && sd/mean > spreadCV {
+			add(KindSpread, "throughput varies by %.0f%% (coefficient of variation) across %d repetitions",
+				100*sd/mean, len(tput))
+		}
+	}
+	return ws
+}
+
+// closedLoop: the arrival is "closed", or unset as in older files.
+func closedLoop(r results.Run) bool { return r.Arrival == "closed" || r.Arrival == "" }
+
+func abs(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}

@@ -1,0 +1,94 @@
+package analysis
+
+import (
+	"testing"
+
+	"lockbench/results"
+)
+
+func TestWarnings(t *testing.T) {
+	healthy := func() []results.Run { return cellRuns("w", 4, "s", 100, 101, 102, 103) }
+	tests := []struct {
+		name     string
+		runs     []results.Run
+		edit     func(r *results.Run) // applied to the first run
+		wantKind string               // "" for none
+		wantRep  int
+	}{
+		{"healthy", healthy(), nil, "", 0},
+		{"few samples", cellRuns("w", 4, "s", 100, 101, 102), nil, KindFewSamples, cellWide},
+		{"wide spread", cellRuns("w", 4, "s", 100, 130, 70, 100), nil, KindSpread, cellWide},
+		{"little's law low", healthy(), func(r *results.Run) { r.LittlesLawRatio = 0.85 }, KindLittlesLaw, 0},
+		{"little's law high", healthy(), func(r *results.Run) { r.LittlesLawRatio = 1.2 }, KindLittlesLaw, 0},
+		{"little's law ignored open loop", healthy(), func(r *results.Run) { r.LittlesLawRatio = 0.5; r.Arrival = "open" }, "", 0},
+		{"store slow", healthy(), func(r *results.Run) {
+			r.Store = results.StoreFigures{Ops: 10, ConfiguredLatencyNs: 1e6, LatencyP50Ns: 1.2e6}
+		}, KindStoreLatency, 0},
+		{"store fast", healthy(), func(r *results.Run) {
+			r.Store = results.StoreFigures{Ops: 10, ConfiguredLatencyNs: 10e6, LatencyP50Ns: 8e6}
+		}, KindStoreLatency, 0},
+		{"store off by 20% but 20µs", healthy(), func(r *results.Run) {
+			r.Store = results.StoreFigures{Ops: 10, ConfiguredLatencyNs: 100e3, LatencyP50Ns: 120e3}
+		}, "", 0},
+		{"store off by 200µs but 2%", healthy(), func(r *results.Run) {
+			r.Store = results.StoreFigures{Ops: 10, ConfiguredLatencyNs: 10e6, LatencyP50Ns: 10.2e6}
+		}, "", 0},
+		{"failed", healthy(), func(r *results.Run) { r.Status = results.StatusFailed; r.Reason = "boom" }, KindFailed, 0},
+		{"interrupted", healthy(), func(r *results.Run) { r.Status = results.StatusInterrupted }, KindInterrupted, 0},
+		{"run warning", healthy(), func(r *results.Run) { r.Warnings = []string{"timer resolution coarse"} }, KindRun, 0},
+		{"censored", healthy(), func(r *results.Run) { r.CensoredOps = 3 }, KindCensored, 0},
+		{"pacer late", healthy(), func(r *results.Run) { r.Arrival = "open"; r.PacerLatenessP50Ns = 250e3 }, KindPacerLateness, 0},
+		{"pacer on time", healthy(), func(r *results.Run) { r.Arrival = "open"; r.PacerLatenessP50Ns = 50e3 }, "", 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			runs := tc.runs
+			if tc.edit != nil {
+				tc.edit(&runs[0])
+			}
+			// Three concurrency levels, so no USL warning interferes.
+			f := file(runs, cellRuns("w", 1, "s", 50, 50, 50, 50), cellRuns("w", 16, "s", 200, 200, 200, 200))
+			var got []Warning
+			for _, w := range Warnings(f) {
+				// A failed run leaves 3 ok runs behind: that caveat is
+				// real but not the one under test.
+				if w.Kind == KindFewSamples && tc.wantKind != KindFewSamples {
+					continue
+				}
+				got = append(got, w)
+			}
+			if tc.wantKind == "" {
+				if len(got) != 0 {
+					t.Errorf("want no warnings, got %+v", got)
+				}
+				return
+			}
+			if len(got) != 1 {
+				t.Fatalf("want one %s warning, got %+v", tc.wantKind, got)
+			}
+			w := got[0]
+			if w.Kind != tc.wantKind || w.Repetition != tc.wantRep || w.Workload != "w" || w.Strategy != "s" || w.Concurrency != 4 || w.Message == "" {
+				t.Errorf("got %+v, want kind %s repetition %d on w/4/s with a message", w, tc.wantKind, tc.wantRep)
+			}
+		})
+	}
+}
+
+func TestWarningsUSLNotFitted(t *testing.T) {
+	f := file(cellRuns("w", 1, "s", 1, 1, 1, 1), cellRuns("w", 2, "s", 2, 2, 2, 2))
+	ws := Warnings(f)
+	if len(ws) != 1 || ws[0].Kind != KindUSLNotFitted || ws[0].Concurrency != 0 || ws[0].Repetition != cellWide {
+		t.Errorf("got %+v, want one %s warning for the whole (workload, strategy)", ws, KindUSLNotFitted)
+	}
+}
+
+func TestWarningsSorted(t *testing.T) {
+	f := file(cellRuns("b", 4, "s", 1), cellRuns("a", 8, "s", 1), cellRuns("a", 2, "t", 1))
+	ws := Warnings(f)
+	for i := 1; i < len(ws); i++ {
+		a, b := ws[i-1], ws[i]
+		if a.Workload > b.Workload || (a.Workload == b.Workload && a.Concurrency > b.Concurrency) {
+			t.Errorf("warnings out of order: %+v before %+v", a, b)
+		}
+	}
+}

@@ -1,0 +1,149 @@
+package benchmarks
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"lockbench/ctxsys"
+	"lockbench/impl"
+	"lockbench/workload"
+)
+
+// opBench is one component operation under benchmark.
+type opBench struct {
+	op workload.Op
+	// through: which component the preloaded contexts are created with.
+	through via
+	// fresh: the operation needs ids nobody used (create): its generator
+	// draws from the distribution unique.
+	fresh bool
+	// consume: every iteration removes a context of its own (delete): b.N
+	// more contexts are preloaded after the key space, and iteration i
+	// gets ContextID(keys+i).
+	consume bool
+	// tracker: each client gets a tracker, activated on a preloaded
+	// context of its own.
+	tracker bool
+	call    opFunc
+}
+
+// keys is the key space of the component benchmarks, all preloaded.
+const keys = 1024
+
+var managerOps = []opBench{
+	{op: workload.ManagerCreate, fresh: true, call: func(c *client, id string, _ int) error {
+		return c.sys.Manager.Create(c.ctx, id, c.state(id))
+	}},
+	{op: workload.ManagerGet, call: func(c *client, id string, _ int) error {
+		_, err := c.sys.Manager.Get(c.ctx, id)
+		return err
+	}},
+	{op: workload.ManagerUpdate, call: func(c *client, id string, _ int) error {
+		return c.sys.Manager.Update(c.ctx, id, c.state(id))
+	}},
+	{op: workload.ManagerDelete, consume: true, call: func(c *client, _ string, i int) error {
+		return c.sys.Manager.Delete(c.ctx, workload.ContextID(c.keys+i))
+	}},
+	{op: workload.ManagerRecoveryPoint, call: func(c *client, id string, _ int) error {
+		_, err := c.sys.Manager.CreateRecoveryPoint(c.ctx, id)
+		return err
+	}},
+}
+
+var trackerOps = []opBench{
+	{op: workload.TrackerUpdateState, tracker: true, call: func(c *client, _ string, _ int) error {
+		return c.tracker.UpdateState(c.ctx, c.state(workload.ContextID(c.id%c.keys)))
+	}},
+	{op: workload.TrackerSync, tracker: true, call: func(c *client, _ string, _ int) error {
+		return c.tracker.Sync(c.ctx)
+	}},
+}
+
+var adapterOps = []opBench{
+	{op: workload.AdapterCreate, through: viaAdapter, fresh: true, call: func(c *client, id string, _ int) error {
+		_, err := c.sys.Adapter.Create(c.ctx, id, payload)
+		return err
+	}},
+	{op: workload.AdapterUpdate, through: viaAdapter, call: func(c *client, id string, _ int) error {
+		_, err := c.sys.Adapter.Update(c.ctx, id, payload)
+		return err
+	}},
+	// With a one-hour ttl nothing expires: cleanup is the scan, under the
+	// lock each strategy takes for it.
+	{op: workload.AdapterCleanup, through: viaAdapter, call: func(c *client, _ string, _ int) error {
+		_, err := c.sys.Adapter.CleanupExpired(c.ctx)
+		return err
+	}},
+}
+
+func BenchmarkManager(b *testing.B) { benchComponent(b, managerOps) }
+func BenchmarkTracker(b *testing.B) { benchComponent(b, trackerOps) }
+func BenchmarkAdapter(b *testing.B) { benchComponent(b, adapterOps) }
+
+// benchComponent runs every operation of ops at every concurrency against
+// every registered strategy.
+func benchComponent(b *testing.B, ops []opBench) {
+	set := suiteSettings(b)
+	for _, ob := range ops {
+		spec, err := ob.spec()
+		if err != nil {
+			b.Fatal(err)
+		}
+		name := ob.op.String()[len(ob.op.Component())+1:] // "update" of "manager.update"
+		for _, conc := range set.conc {
+			for _, strategy := range impl.Names() {
+				b.Run(fmt.Sprintf("op=%s/keys=%d/conc=%d/strategy=%s", name, spec.Keys, conc, strategy), func(b *testing.B) {
+					ob.run(b, spec, strategy, conc, set.store)
+				})
+			}
+		}
+	}
+}
+
+// spec is the operation as a workload: the generators' mix and key space,
+// and the system configuration.
+func (ob opBench) spec() (*workload.Spec, error) {
+	distribution := workload.Uniform
+	if ob.fresh {
+		distribution = workload.Unique
+	}
+	doc := strings.Join([]string{
+		"name: benchmark-" + strings.ReplaceAll(strings.ReplaceAll(ob.op.String(), ".", "-"), "_", "-"),
+		fmt.Sprintf("mix: {%s: 1}", ob.op),
+		fmt.Sprintf("keys: %d", keys),
+		fmt.Sprintf("preload: %d", keys),
+		"distribution: " + distribution,
+		// Creates and deletes add b.N contexts: a limit none reaches.
+		fmt.Sprintf("config: {max_contexts: %d}", workload.MaxMaxContexts),
+	}, "\n")
+	return workload.Parse([]byte(doc), "benchmark of "+ob.op.String())
+}
+
+// run is one sub-benchmark: a fresh system, preloaded, then b.N operations
+// from conc clients, timed.
+func (ob opBench) run(b *testing.B, spec *workload.Spec, strategy string, conc int, storeSpec string) {
+	sys := newSystem(b, strategy, storeSpec, true, spec.Config.System())
+	ctx := b.Context()
+	if err := sys.preload(ctx, ob.through, 0, spec.Preload); err != nil {
+		b.Fatal(err)
+	}
+	if ob.consume {
+		if err := sys.preload(ctx, ob.through, spec.Preload, spec.Preload+b.N); err != nil {
+			b.Fatal(err)
+		}
+	}
+	l := loop{sys: sys, spec: spec, conc: conc, traced: true, timed: true, tracker: ob.tracker}
+	clients, err := l.clients(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	calls := newOpTable()
+	calls[ob.op] = ob.call
+	b.ReportAllocs()
+	if err := l.run(b, clients, calls); err != nil {
+		b.Fatalf("%s: %v (%s)", ob.op, err, ctxsys.ErrorKind(err))
+	}
+	reportLatency(b, clients)
+	sys.reportFigures(b, b.N)
+}

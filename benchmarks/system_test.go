@@ -1,0 +1,119 @@
+package benchmarks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"testing"
+
+	"golang.org/x/sync/errgroup"
+
+	"lockbench/ctxsys"
+	"lockbench/impl"
+	_ "lockbench/impl/all" // every built-in strategy
+	"lockbench/lock"
+	"lockbench/store"
+	"lockbench/workload"
+)
+
+// system is one freshly built context system, assembled as the runner
+// assembles it: the store opened from its spec and wrapped by store.Traced,
+// the strategy's locks in one lock.Set.
+type system struct {
+	*impl.System
+	raw   store.Store // as opened, for its Stats
+	locks *lock.Set
+}
+
+// newSystem builds strategy with configuration cfg over a store opened from
+// storeSpec, with lock instrumentation on or off. The store is closed when
+// the benchmark function returns.
+func newSystem(b *testing.B, strategy, storeSpec string, instrument bool, cfg ctxsys.Config) *system {
+	b.Helper()
+	s, err := impl.Lookup(strategy)
+	if err != nil {
+		b.Fatal(err)
+	}
+	raw, err := store.Open(storeSpec)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { raw.Close() })
+	locks := lock.NewSet(instrument)
+	sys, err := s.New(impl.Deps{Store: store.Traced(raw), Locks: locks, Config: cfg.WithDefaults()})
+	if err != nil {
+		b.Fatalf("build %s: %v", strategy, err)
+	}
+	return &system{System: sys, raw: raw, locks: locks}
+}
+
+// via says which component preloaded contexts are created through: the
+// adapter's operations need them in both maps.
+type via int
+
+const (
+	viaManager via = iota
+	viaAdapter
+)
+
+// payload is the data of every state the benchmarks write; strategies copy
+// what they are given, so one slice serves every client.
+var payload = []byte("lockbench benchmark payload, 48 bytes of data..")
+
+// preloadWorkers matches the runner's preload parallelism.
+const preloadWorkers = 32
+
+// preload creates the contexts workload.ContextID(from) …
+// ContextID(to-1), version 1, from preloadWorkers goroutines.
+func (s *system) preload(ctx context.Context, through via, from, to int) error {
+	var next atomic.Int64
+	next.Store(int64(from))
+	g, ctx := errgroup.WithContext(ctx)
+	for range min(preloadWorkers, max(to-from, 0)) {
+		g.Go(func() error {
+			for i := int(next.Add(1) - 1); i < to; i = int(next.Add(1) - 1) {
+				id := workload.ContextID(i)
+				var err error
+				if through == viaAdapter {
+					_, err = s.Adapter.Create(ctx, id, payload)
+				} else {
+					err = s.Manager.Create(ctx, id, ctxsys.State{ID: id, Version: 1, Data: payload})
+				}
+				if err != nil {
+					return fmt.Errorf("preload %s: %w", id, err)
+				}
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// resetFigures zeroes the lock and store figures, so that what is reported
+// covers the timed part only.
+func (s *system) resetFigures() {
+	s.locks.Reset()
+	if r, ok := s.raw.(store.StatsResetter); ok {
+		r.ResetStats()
+	}
+}
+
+// reportFigures reports the lock and store figures of n operations.
+func (s *system) reportFigures(b *testing.B, n int) {
+	var wait, heldIO int64
+	for _, l := range s.locks.Snapshot() {
+		wait += l.WaitTotalNs
+		heldIO += l.HeldIONs
+	}
+	b.ReportMetric(float64(wait)/float64(n), "lockwait-ns/op")
+	b.ReportMetric(float64(heldIO)/float64(n), "heldio-ns/op")
+	if r, ok := s.raw.(store.StatsReporter); ok {
+		b.ReportMetric(float64(r.Stats().InflightMax), "inflight-max")
+	}
+}
+
+// errUnexpected marks an operation failing where the benchmark's set-up
+// rules failure out: a benchmark of the failure path would measure
+// something else.
+var errUnexpected = errors.New("benchmarks: unexpected error")

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"lockbench/report"
+	"lockbench/results"
+)
+
+func init() { commands["report"] = cmdReport }
+
+const reportUsage = `usage: bench report --in DIR/results.json [--out DIR] [--formats png,svg]
+                    [--width 6] [--height 4] [--dpi 96] [--baseline naive]
+
+Renders a results file — complete, partial or interrupted — into DIR:
+results.json (a copy, unless --in already is DIR/results.json), report.md
+with its plots linked as files, a self-contained report.html (plots inlined,
+no external requests), every plot as PNG and SVG, and bench.txt in the Go
+benchmark format (compare strategies with: benchstat -col /strategy
+bench.txt). Every file is written atomically.
+
+An input that is missing, unreadable or not a lockbench results file, or a
+bad flag, exits 2 with nothing written.
+
+flags:
+`
+
+// reportFlags are the flags of `bench report`.
+type reportFlags struct {
+	in, out, formats, baseline string
+	width, height              float64
+	dpi                        int
+}
+
+func newReportFlagSet(stderr io.Writer) (*flag.FlagSet, *reportFlags) {
+	d := report.DefaultOptions
+	f := &reportFlags{}
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.in, "in", "", "results file to render (`FILE`, or a directory holding results.json); required")
+	fs.StringVar(&f.out, "out", "", "directory to write the report into (`DIR`, created if needed); default: the directory of --in")
+	fs.StringVar(&f.formats, "formats", strings.Join(d.Formats, ","), "plot files to write: png, svg or both, comma-separated (report.html always inlines PNG)")
+	fs.Float64Var(&f.width, "width", d.Width, "width of a single-panel plot in inches; figures with several panels grow from it")
+	fs.Float64Var(&f.height, "height", d.Height, "height of a single-panel plot in inches")
+	fs.IntVar(&f.dpi, "dpi", d.DPI, "resolution of the PNG plots in dots per inch")
+	fs.StringVar(&f.baseline, "baseline", d.Baseline, "strategy every other one is compared with")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, reportUsage)
+		fs.PrintDefaults()
+	}
+	return fs, f
+}
+
+// Limits of the plot size flags: beyond them the files grow without the
+// plots getting more legible.
+const (
+	maxPlotInches = 40
+	maxDPI        = 600
+)
+
+func cmdReport(args []string, stdout, stderr io.Writer) error {
+	fs, f := newReportFlagSet(stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return badInput("report: %v", err)
+	}
+	if fs.NArg() > 0 {
+		return badInput("report: unexpected argument %q (the input goes in --in)", fs.Arg(0))
+	}
+	opt, err := f.options(fs)
+	if err != nil {
+		return err
+	}
+	in, err := reportInput(f.in)
+	if err != nil {
+		return err
+	}
+	file, err := results.ReadFile(in)
+	if err != nil {
+		return fmt.Errorf("%w: report: --in: %w", errBadInput, err)
+	}
+	if explicit(fs, "baseline") && !hasStrategy(file, opt.Baseline) {
+		return badInput("report: --baseline %q: %s has no runs of it (strategies: %s)", opt.Baseline, in, strings.Join(strategiesOf(file), ", "))
+	}
+	out := f.out
+	if out == "" {
+		out = filepath.Dir(in)
+	}
+	opt.SkipResults = sameFile(in, filepath.Join(out, report.ResultsFile))
+	if err := report.Render(file, out, opt); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	fmt.Fprintf(stdout, "report of %d runs written to %s: %s, %s, %s and the plots\n",
+		len(file.Runs), out, report.MarkdownFile, report.HTMLFile, report.BenchFile)
+	return nil
+}
+
+// options checks the flags that do not need the input.
+func (f *reportFlags) options(fs *flag.FlagSet) (report.Options, error) {
+	opt := report.Options{Width: f.width, Height: f.height, DPI: f.dpi, Baseline: f.baseline}
+	for _, format := range strings.Split(f.formats, ",") {
+		format = strings.TrimSpace(strings.ToLower(format))
+		if format != report.FormatPNG && format != report.FormatSVG {
+			return opt, badInput("report: --formats %q: want png, svg or png,svg", f.formats)
+		}
+		if !slices.Contains(opt.Formats, format) {
+			opt.Formats = append(opt.Formats, format)
+		}
+	}
+	if !(f.width > 0 && f.width <= maxPlotInches) || !(f.height > 0 && f.height <= maxPlotInches) {
+		return opt, badInput("report: --width %g, --height %g: want inches in (0, %d]", f.width, f.height, maxPlotInches)
+	}
+	if f.dpi <= 0 || f.dpi > maxDPI {
+		return opt, badInput("report: --dpi %d: want 1 to %d", f.dpi, maxDPI)
+	}
+	if f.baseline == "" {
+		return opt, badInput("report: --baseline is empty")
+	}
+	return opt, nil
+}
+
+// reportInput resolves --in: a file, or a directory holding results.json.
+func reportInput(in string) (string, error) {
+	if in == "" {
+		return "", badInput("report: --in is required (a results.json written by bench run)")
+	}
+	st, err := os.Stat(in)
+	if err != nil {
+		return "", fmt.Errorf("%w: report: --in: %w", errBadInput, err)
+	}
+	if st.IsDir() {
+		in = filepath.Join(in, report.ResultsFile)
+	}
+	return in, nil
+}
+
+func explicit(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+func hasStrategy(f *results.File, s string) bool {
+	return slices.Contains(strategiesOf(f), s)
+}
+
+func strategiesOf(f *results.File) []string {
+	var out []string
+	for _, r := range f.Runs {
+		if !slices.Contains(out, r.Strategy) {
+			out = append(out, r.Strategy)
+		}
+	}
+	return sortedStrings(out)
+}
+
+// sameFile reports whether a and b name one existing file.
+func sameFile(a, b string) bool {
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	sb, err := os.Stat(b)
+	if err != nil {
+		return false
+	}
+	return os.SameFile(sa, sb)
+}

@@ -1,0 +1,407 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"lockbench/impl"
+	_ "lockbench/impl/all" // the built-in strategies
+	"lockbench/report"
+	"lockbench/results"
+	"lockbench/runner"
+	"lockbench/store"
+	"lockbench/workload"
+)
+
+func init() { commands["run"] = cmdRun }
+
+// runFlags are the flags of `bench run`. A zero value means "as the
+// workload says".
+type runFlags struct {
+	suite, workloads, strategies, concurrency string
+	duration, warmup, thinkTime               time.Duration
+	ops                                       int64
+	count                                     int
+	store, arrival                            string
+	rate                                      float64
+	seed                                      int64
+	out, format                               string
+	history, quiet, noInstrument              bool
+	profiles                                  runner.Profiles
+	stall, drain                              time.Duration
+	set                                       map[string]bool // flags given explicitly
+}
+
+func newRunFlagSet(stderr io.Writer) (*flag.FlagSet, *runFlags) {
+	f := &runFlags{}
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.suite, "suite", "", "run a named suite (quick, default, full); see `bench list`")
+	fs.StringVar(&f.workloads, "workload", "", "comma-separated workload names or YAML files")
+	fs.StringVar(&f.strategies, "strategies", "", "comma-separated strategies (default: every registered one)")
+	fs.StringVar(&f.concurrency, "concurrency", "", "comma-separated worker counts, overriding the workloads' sweep")
+	fs.DurationVar(&f.duration, "duration", 0, "measured phase per run, e.g. 2s (overrides the workload; clears --ops)")
+	fs.Int64Var(&f.ops, "ops", 0, "measure until this many operations completed instead of a duration")
+	fs.DurationVar(&f.warmup, "warmup", 0, "warm-up per run, not recorded (overrides the workload)")
+	fs.DurationVar(&f.thinkTime, "think-time", 0, "closed loop: pause between a worker's operations")
+	fs.IntVar(&f.count, "count", 0, "repetitions per (strategy, workload, concurrency)")
+	fs.StringVar(&f.store, "store", "", "store spec, e.g. sim:latency=1ms,dist=exp (overrides the workload)")
+	fs.StringVar(&f.arrival, "arrival", "", "closed or open loop (overrides the workload)")
+	fs.Float64Var(&f.rate, "rate", 0, "open loop: total operations per second")
+	fs.Int64Var(&f.seed, "seed", 0, "seed for key and operation sequences (overrides the workload)")
+	fs.StringVar(&f.out, "out", "", "directory for results.json and per-run files (created if missing)")
+	fs.StringVar(&f.format, "format", "text", "stdout format: text (a table), json (the results file) or bench (Go benchmark lines)")
+	fs.BoolVar(&f.history, "history", false, "record operation histories and check linearizability (porcupine)")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress on stderr")
+	fs.BoolVar(&f.noInstrument, "no-instrument", false, "plain sync locks: no lock figures (to measure the instrumentation's cost)")
+	fs.BoolVar(&f.profiles.CPU, "cpuprofile", false, "write a CPU profile of each run's measured phase into --out")
+	fs.BoolVar(&f.profiles.Mutex, "mutexprofile", false, "write a mutex profile per run into --out")
+	fs.BoolVar(&f.profiles.Block, "blockprofile", false, "write a block profile per run into --out")
+	fs.BoolVar(&f.profiles.Trace, "trace", false, "write an execution trace of each run's measured phase into --out")
+	fs.DurationVar(&f.stall, "stall-timeout", runner.DefaultStallTimeout, "abandon a run when no operation completed for this long")
+	fs.DurationVar(&f.drain, "drain-timeout", runner.DefaultDrainTimeout, "how long to wait for operations in flight after the measured phase")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: bench run [--suite NAME | --workload NAME|FILE[,…]] [flags]\n\nRuns workloads against strategies and records every figure.")
+		fs.PrintDefaults()
+	}
+	return fs, f
+}
+
+func cmdRun(args []string, stdout, stderr io.Writer) error {
+	fs, f := newRunFlagSet(stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return badInput("run: %v", err)
+	}
+	if fs.NArg() > 0 {
+		return badInput("run: unexpected argument %q", fs.Arg(0))
+	}
+	f.set = map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+
+	sweep, suiteName, err := planSweep(f)
+	if err != nil {
+		return err
+	}
+	if f.out != "" {
+		if err := prepareOutDir(f.out); err != nil {
+			return err
+		}
+	}
+	sweep.Meta = runner.Meta(sweepSeed(sweep.Specs), "bench "+strings.Join(append([]string{"run"}, args...), " "))
+	sweep.Meta.Suite = suiteName
+	if !f.quiet && isTerminal(os.Stderr) {
+		sweep.Progress = os.Stderr
+	}
+	if f.format == "text" {
+		// Rows are printed as runs finish, so columns have fixed widths
+		// rather than widths computed over the whole table.
+		writeRunHeader(stdout)
+		sweep.OnRun = func(r results.Run) { writeRunRow(stdout, r) }
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	file, runErr := sweep.Run(ctx)
+	switch f.format {
+	case "json":
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(file); err != nil {
+			return err
+		}
+	case "bench":
+		if err := writeBench(stdout, file); err != nil {
+			return err
+		}
+	}
+	where := "nowhere (no --out)"
+	if f.out != "" {
+		where = filepath.Join(f.out, "results.json")
+	}
+	switch {
+	case errors.Is(runErr, context.Canceled):
+		fmt.Fprintf(stderr, "bench: interrupted; %d runs measured, results in %s\n", len(file.Runs), where)
+		return fmt.Errorf("%w", errInterrupted)
+	case runErr != nil:
+		for _, r := range file.Runs {
+			if r.Status == results.StatusFailed {
+				fmt.Fprintf(stderr, "bench: run %s/%s/c=%d/r=%d failed: %s\n", r.Workload, r.Strategy, r.Concurrency, r.Repetition, r.Reason)
+			}
+		}
+		return fmt.Errorf("%w (results in %s)", runErr, where)
+	}
+	if !f.quiet && f.out != "" {
+		fmt.Fprintf(stderr, "bench: %d runs, results in %s\n", len(file.Runs), where)
+	}
+	return nil
+}
+
+// planSweep validates every input and builds the sweep. It writes nothing.
+func planSweep(f *runFlags) (*runner.Sweep, string, error) {
+	switch f.format {
+	case "text", "json", "bench":
+	default:
+		return nil, "", badInput("run: --format %q: want text, json or bench", f.format)
+	}
+	if f.suite != "" && f.workloads != "" {
+		return nil, "", badInput("run: --suite and --workload are exclusive")
+	}
+	if f.set["duration"] && f.set["ops"] {
+		return nil, "", badInput("run: --duration and --ops are exclusive")
+	}
+	if (f.profiles.CPU || f.profiles.Mutex || f.profiles.Block || f.profiles.Trace) && f.out == "" {
+		return nil, "", badInput("run: profiles need --out")
+	}
+	if f.stall <= 0 {
+		return nil, "", badInput("run: --stall-timeout must be > 0, got %s", f.stall)
+	}
+	if f.drain <= 0 {
+		return nil, "", badInput("run: --drain-timeout must be > 0, got %s", f.drain)
+	}
+	var specs []*workload.Spec
+	suiteName := ""
+	switch {
+	case f.workloads != "":
+		for _, name := range splitList(f.workloads) {
+			spec, err := workload.Load(name)
+			if err != nil {
+				return nil, "", badInput("run: --workload: %v", err)
+			}
+			specs = append(specs, spec)
+		}
+	default:
+		suiteName = f.suite
+		if suiteName == "" {
+			suiteName = "default"
+		}
+		suite, err := workload.LookupSuite(suiteName)
+		if err != nil {
+			return nil, "", badInput("run: --suite: %v", err)
+		}
+		if specs, err = suite.Specs(); err != nil {
+			return nil, "", badInput("run: suite %s: %v", suiteName, err)
+		}
+	}
+	if len(specs) == 0 {
+		return nil, "", badInput("run: no workloads given")
+	}
+	for i, spec := range specs {
+		var err error
+		if specs[i], err = applyOverrides(spec, f); err != nil {
+			return nil, "", err
+		}
+	}
+	strategies := impl.Names()
+	if f.strategies != "" {
+		strategies = splitList(f.strategies)
+	}
+	for _, name := range strategies {
+		if _, err := impl.Lookup(name); err != nil {
+			return nil, "", badInput("run: --strategies: %v", err)
+		}
+	}
+	return &runner.Sweep{
+		Specs: specs, Strategies: strategies, OutDir: f.out,
+		Instrument: !f.noInstrument, History: f.history, Profiles: f.profiles,
+		StallTimeout: f.stall, DrainTimeout: f.drain,
+	}, suiteName, nil
+}
+
+// applyOverrides applies the flags given explicitly to spec and validates
+// the result (workload.Spec.Override names the field), then checks the
+// store spec.
+func applyOverrides(spec *workload.Spec, f *runFlags) (*workload.Spec, error) {
+	var o workload.Overrides
+	if f.set["concurrency"] {
+		levels, err := parseInts(f.concurrency)
+		if err != nil {
+			return nil, badInput("run: --concurrency: %v", err)
+		}
+		o.Concurrency = levels
+	}
+	if f.set["duration"] {
+		o.Duration = &f.duration
+	}
+	if f.set["ops"] {
+		o.Ops = &f.ops
+	}
+	if f.set["warmup"] {
+		o.Warmup = &f.warmup
+	}
+	if f.set["count"] {
+		o.Count = &f.count
+	}
+	if f.set["store"] {
+		o.Store = &f.store
+	}
+	if f.set["arrival"] {
+		o.Arrival = &f.arrival
+	}
+	if f.set["rate"] {
+		o.Rate = &f.rate
+	}
+	if f.set["seed"] {
+		o.Seed = &f.seed
+	}
+	out, err := spec.Override(o, "command line")
+	if err != nil {
+		return nil, badInput("run: %v", err)
+	}
+	if f.set["think-time"] {
+		out.ThinkTime = f.thinkTime
+		if err := out.Validate(); err != nil {
+			return nil, badInput("run: --think-time: %v", err)
+		}
+	}
+	if _, err := store.ParseSpec(out.Store); err != nil {
+		return nil, badInput("run: workload %s: %v", out.Name, err)
+	}
+	return out, nil
+}
+
+// prepareOutDir creates dir if needed and checks it is writable, so a bad
+// --out fails before anything runs.
+func prepareOutDir(dir string) error {
+	created := false
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return badInput("run: --out %s: %v", dir, err)
+		}
+		created = true
+	}
+	probe, err := os.CreateTemp(dir, ".lockbench-probe-*")
+	if err != nil {
+		if created {
+			os.Remove(dir)
+		}
+		return badInput("run: --out %s is not a writable directory: %v", dir, err)
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	return nil
+}
+
+func sweepSeed(specs []*workload.Spec) int64 {
+	if len(specs) == 0 {
+		return 0
+	}
+	return specs[0].Seed
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+func parseInts(s string) ([]int, error) {
+	var out []int
+	for _, part := range splitList(s) {
+		n, err := strconv.Atoi(part)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a whole number", part)
+		}
+		out = append(out, n)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("empty list")
+	}
+	return out, nil
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+const runRowFormat = "%-22s %-11s %6s %3s %10s %9s %9s %12s %7s %9s  %-12s %s\n"
+
+func writeRunHeader(w io.Writer) {
+	fmt.Fprintf(w, runRowFormat, "workload", "strategy", "conc", "rep", "ops/s", "p50", "p99", "lockwait/op", "held_io", "CPU/op", "anomalies", "status")
+}
+
+// writeRunRow prints one run. Anomalies sit in the same row as the speed, so
+// a fast strategy that broke the data cannot look like a plain winner.
+func writeRunRow(w io.Writer, r results.Run) {
+	all := r.Latency["all"]
+	var wait, hold, heldIO int64
+	for _, l := range r.Locks {
+		wait += l.WaitTotalNs
+		hold += l.HoldTotalNs
+		heldIO += l.HeldIONs
+	}
+	perOp := func(ns float64) string {
+		if r.Ops == 0 {
+			return "-"
+		}
+		return fmtDuration(ns / float64(r.Ops))
+	}
+	share := "-"
+	if hold > 0 {
+		share = fmt.Sprintf("%.0f%%", 100*float64(heldIO)/float64(hold))
+	}
+	anomalies := "not checked"
+	if r.Consistency.Checked {
+		var n int64
+		var kinds []string
+		for k, v := range r.Consistency.Anomalies {
+			if v > 0 {
+				n += v
+				kinds = append(kinds, fmt.Sprintf("%s=%d", k, v))
+			}
+		}
+		anomalies = "0"
+		if n > 0 {
+			anomalies = strings.Join(sortedStrings(kinds), ",")
+		}
+		if r.Consistency.Linearizable == results.LinIllegal {
+			anomalies += " NOT linearizable"
+		}
+	}
+	status := r.Status
+	if len(r.Warnings) > 0 {
+		status += fmt.Sprintf(" (%d warnings)", len(r.Warnings))
+	}
+	cpu := (r.Process.CPUUserS + r.Process.CPUSysS) * 1e9
+	fmt.Fprintf(w, runRowFormat,
+		r.Workload, r.Strategy, strconv.Itoa(r.Concurrency), strconv.Itoa(r.Repetition), fmt.Sprintf("%.0f", r.ThroughputOpsS),
+		fmtDuration(float64(all.P50Ns)), fmtDuration(float64(all.P99Ns)),
+		perOp(float64(wait)), share, perOp(cpu), anomalies, status)
+}
+
+func fmtDuration(ns float64) string {
+	switch {
+	case ns >= 1e9:
+		return fmt.Sprintf("%.2fs", ns/1e9)
+	case ns >= 1e6:
+		return fmt.Sprintf("%.2fms", ns/1e6)
+	case ns >= 1e3:
+		return fmt.Sprintf("%.1fµs", ns/1e3)
+	default:
+		return fmt.Sprintf("%.0fns", ns)
+	}
+}
+
+// writeBench prints the runs as Go benchmark lines (the bench.txt format of
+// reports), so `benchstat -col /strategy` can read bench run's output.
+func writeBench(w io.Writer, f *results.File) error {
+	return report.WriteBenchFormat(w, f)
+}

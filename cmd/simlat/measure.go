@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"lockbench/store"
+	"lockbench/timing"
+)
+
+// mechanism prepares a wait of d for one case; the returned function is
+// called by every caller in a loop, and close releases what prepare made.
+type mechanism func(d time.Duration) (wait func() error, close func() error, err error)
+
+var mechanismNames = []string{"time.Sleep", "timing.Sleep", "sim"}
+
+func mechanismByName(name string) (mechanism, bool) {
+	switch name {
+	case "time.Sleep":
+		return func(d time.Duration) (func() error, func() error, error) {
+			return func() error { time.Sleep(d); return nil }, noClose, nil
+		}, true
+	case "timing.Sleep":
+		return func(d time.Duration) (func() error, func() error, error) {
+			return func() error { timing.Sleep(d); return nil }, noClose, nil
+		}, true
+	case "sim":
+		return func(d time.Duration) (func() error, func() error, error) {
+			s, err := store.Open("sim:latency=" + d.String())
+			if err != nil {
+				return nil, nil, err
+			}
+			ctx := context.Background()
+			if err := s.Put(ctx, "k", []byte("v")); err != nil {
+				return nil, nil, err
+			}
+			return func() error { _, err := s.Get(ctx, "k"); return err }, s.Close, nil
+		}, true
+	}
+	return nil, false
+}
+
+func noClose() error { return nil }
+
+// result holds the figures of one mechanism in one case.
+type result struct {
+	calls      int
+	p50, p99   time.Duration
+	cpuPerCall time.Duration
+}
+
+// warmup lets callers spread out before measuring: they start staggered
+// over one delay, and the first waits of each are not counted.
+const warmup = 200 * time.Millisecond
+
+func measure(mech mechanism, c aCase, duration time.Duration) (result, error) {
+	wait, closeFn, err := mech(c.delay)
+	if err != nil {
+		return result{}, err
+	}
+	defer closeFn()
+	start := time.Now()
+	measureFrom, stop := start.Add(warmup), start.Add(warmup+duration)
+	samples := make([][]time.Duration, c.callers)
+	errs := make([]error, c.callers)
+	var wg sync.WaitGroup
+	for i := range c.callers {
+		wg.Go(func() {
+			time.Sleep(time.Duration(i) * c.delay / time.Duration(c.callers))
+			lat := make([]time.Duration, 0, int(duration/c.delay)+1)
+			for {
+				t0 := time.Now()
+				if t0.After(stop) {
+					break
+				}
+				if err := wait(); err != nil {
+					errs[i] = err
+					return
+				}
+				if t0.After(measureFrom) {
+					lat = append(lat, time.Since(t0))
+				}
+			}
+			samples[i] = lat
+		})
+	}
+	time.Sleep(time.Until(measureFrom))
+	cpu0 := cpuTime()
+	wg.Wait()
+	cpu := cpuTime() - cpu0
+	for _, err := range errs {
+		if err != nil {
+			return result{}, err
+		}
+	}
+	all := slices.Concat(samples...)
+	if len(all) == 0 {
+		return result{}, fmt.Errorf("no calls completed in %v", duration)
+	}
+	slices.Sort(all)
+	return result{
+		calls:      len(all),
+		p50:        all[len(all)/2],
+		p99:        all[len(all)*99/100],
+		cpuPerCall: cpu / time.Duration(len(all)),
+	}, nil
+}
+
+func precision() string {
+	if timing.Precise() {
+		return "timing: timerfd alarm in use."
+	}
+	return "timing: precise mechanism unavailable, plain time.Sleep in use."
+}

@@ -1,0 +1,339 @@
+package consistency
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"lockbench/ctxsys"
+)
+
+// TestAnomalies checks each anomaly kind on hand-built histories: found when
+// the pattern is there, zero when a legal explanation exists.
+func TestAnomalies(t *testing.T) {
+	cfg := ctxsys.Config{MaxContexts: 2, MaxRecoveryPoints: 2, TTL: time.Hour}
+	tests := []struct {
+		name  string
+		cfg   ctxsys.Config
+		world world
+		ops   []Op
+		want  map[string]int64 // kinds not listed must be 0
+	}{
+		{
+			name:  "clean history",
+			world: world{memory: map[string]ctxsys.State{"a": state(2, "w0-2")}},
+			ops: []Op{
+				op("manager.create", "a", 0, 10, write(1, "w0-1")),
+				op("manager.update", "a", 20, 30, write(2, "w0-2")),
+				op("manager.delete", "b", 40, 50, failed("not_found")),
+			},
+		},
+		{
+			name: "duplicate_create: concurrent creates both succeed",
+			ops: []Op{
+				op("manager.create", "a", 0, 10, by(0), write(1, "w0-1")),
+				op("manager.create", "a", 5, 15, by(1), write(2, "w1-1")),
+			},
+			want: map[string]int64{DuplicateCreate: 1},
+		},
+		{
+			name: "duplicate_create: sequential creates, no delete",
+			ops: []Op{
+				op("adapter.create", "a", 0, 10, write(0, "w0-1")),
+				op("manager.create", "a", 20, 30, write(1, "w0-2")),
+				op("manager.create", "a", 40, 50, write(2, "w0-3")),
+			},
+			want: map[string]int64{DuplicateCreate: 2},
+		},
+		{
+			name: "duplicate_create: delete between",
+			ops: []Op{
+				op("manager.create", "a", 0, 10, write(1, "w0-1")),
+				op("manager.delete", "a", 20, 30),
+				op("manager.create", "a", 40, 50, write(2, "w0-2")),
+			},
+		},
+		{
+			name: "duplicate_create: a delete told it failed may lie between",
+			ops: []Op{
+				op("manager.create", "a", 0, 10, write(1, "w0-1")),
+				op("manager.delete", "a", 20, 30, failed("store")),
+				op("manager.create", "a", 40, 50, write(2, "w0-2")),
+			},
+		},
+		{
+			name: "duplicate_create: a delete that found nothing separates nothing",
+			ops: []Op{
+				op("manager.create", "a", 0, 10, write(1, "w0-1")),
+				op("manager.delete", "a", 20, 30, failed("not_found")),
+				op("manager.create", "a", 40, 50, write(2, "w0-2")),
+			},
+			want: map[string]int64{DuplicateCreate: 1},
+		},
+		{
+			name: "duplicate_create: a cleanup removal separates",
+			cfg:  ctxsys.Config{MaxContexts: 2, MaxRecoveryPoints: 2, TTL: 5},
+			ops: []Op{
+				op("adapter.create", "a", 0, 10, write(0, "w0-1")),
+				op("adapter.cleanup", "", 20, 30, ids("a")),
+				op("adapter.create", "a", 40, 50, write(0, "w0-2")),
+			},
+		},
+		{
+			name: "capacity_overshoot: three contexts certainly present at once",
+			ops: []Op{
+				op("manager.create", "a", 0, 10, write(1, "w0-1")),
+				op("manager.create", "b", 0, 10, write(2, "w0-2")),
+				op("manager.create", "c", 20, 30, write(3, "w0-3")),
+				op("manager.delete", "a", 40, 50),
+			},
+			want: map[string]int64{CapacityOvershoot: 1},
+		},
+		{
+			name: "capacity_overshoot: a concurrent delete may have made room",
+			ops: []Op{
+				op("manager.create", "a", 0, 10, write(1, "w0-1")),
+				op("manager.create", "b", 0, 10, write(2, "w0-2")),
+				op("manager.delete", "a", 5, 50, failed("store")),
+				op("manager.create", "c", 20, 30, write(3, "w0-3")),
+			},
+		},
+		{
+			name: "capacity_overshoot: memory at quiescence",
+			world: world{memory: map[string]ctxsys.State{
+				"a": state(1, "w0-1"), "b": state(2, "w0-2"), "c": state(3, "w0-3"), "d": state(4, "w0-4")}},
+			want: map[string]int64{CapacityOvershoot: 2},
+		},
+		{
+			name: "version_regression: read below an acknowledged update",
+			ops: []Op{
+				op("tracker.update_state", "", 0, 10, onTracker(0), write(5, "w0-1")),
+				op("tracker.get_state", "", 20, 30, onTracker(0), returns(3, "w9-9")),
+			},
+			want: map[string]int64{VersionRegression: 1},
+		},
+		{
+			name: "version_regression: read concurrent with the update",
+			ops: []Op{
+				op("tracker.update_state", "", 0, 10, onTracker(0), write(5, "w0-1")),
+				op("tracker.get_state", "", 5, 30, onTracker(0), returns(0, "")),
+			},
+		},
+		{
+			name: "version_regression: an activate may lie between",
+			ops: []Op{
+				op("tracker.update_state", "", 0, 10, onTracker(0), write(5, "w0-1")),
+				op("tracker.activate", "a", 12, 18, onTracker(0)),
+				op("tracker.get_state", "", 20, 30, onTracker(0), returns(3, "w9-9")),
+			},
+		},
+		{
+			name: "version_regression: reads go down",
+			ops: []Op{
+				op("tracker.get_state", "", 0, 10, onTracker(1), returns(7, "w0-7")),
+				op("tracker.get_state", "", 20, 30, onTracker(1), returns(6, "w0-6")),
+			},
+			want: map[string]int64{VersionRegression: 1},
+		},
+		{
+			name:  "version_regression: final state below an accepted update",
+			world: world{trackers: []ctxsys.State{state(3, "w1-1")}},
+			ops: []Op{
+				op("tracker.update_state", "", 0, 10, onTracker(0), write(5, "w0-1")),
+				op("tracker.update_state", "", 0, 10, by(1), onTracker(0), write(3, "w1-1")),
+			},
+			want: map[string]int64{VersionRegression: 1},
+		},
+		{
+			name:  "version_regression: final state from a failed update is fine",
+			world: world{trackers: []ctxsys.State{state(7, "w1-1")}},
+			ops: []Op{
+				op("tracker.update_state", "", 0, 10, onTracker(0), write(5, "w0-1")),
+				op("tracker.update_state", "", 20, 30, onTracker(0), write(7, "w1-1"), failed("store")),
+			},
+		},
+		{
+			name: "lost_refresh: update acknowledged inside the cleanup",
+			ops: []Op{
+				op("adapter.create", "a", 0, 10, write(0, "w0-1")),
+				op("adapter.update", "a", 100, 110, by(1), write(0, "w1-1")),
+				op("adapter.cleanup", "", 50, 200, ids("a")),
+			},
+			want: map[string]int64{LostRefresh: 1},
+		},
+		{
+			name: "lost_refresh: update acknowledged before the cleanup, within ttl",
+			ops: []Op{
+				op("adapter.create", "a", 0, 10, write(0, "w0-1")),
+				op("adapter.cleanup", "", 50, 200, ids("a")),
+			},
+			want: map[string]int64{LostRefresh: 1},
+		},
+		{
+			name: "lost_refresh: last refresh older than ttl",
+			cfg:  ctxsys.Config{MaxContexts: 2, MaxRecoveryPoints: 2, TTL: 100},
+			ops: []Op{
+				op("adapter.create", "a", 0, 10, write(0, "w0-1")),
+				op("adapter.cleanup", "", 150, 200, ids("a")),
+			},
+		},
+		{
+			name: "lost_refresh: update told it failed is not a refresh",
+			cfg:  ctxsys.Config{MaxContexts: 2, MaxRecoveryPoints: 2, TTL: 100},
+			ops: []Op{
+				op("adapter.create", "a", 0, 10, write(0, "w0-1")),
+				op("adapter.update", "a", 120, 130, by(1), write(0, "w1-1"), failed("store")),
+				op("adapter.cleanup", "", 150, 200, ids("a")),
+			},
+		},
+		{
+			name: "lost_refresh: a create may re-create the id after the removal",
+			cfg:  ctxsys.Config{MaxContexts: 2, MaxRecoveryPoints: 2, TTL: 150},
+			ops: []Op{
+				op("adapter.create", "a", 0, 10, write(0, "w0-1")),
+				op("adapter.create", "a", 60, 70, by(2), write(0, "w2-1")),
+				op("adapter.update", "a", 100, 110, by(1), write(0, "w1-1")),
+				op("adapter.cleanup", "", 50, 200, ids("a")),
+			},
+		},
+		{
+			name: "recovery_overflow: listed during the run",
+			ops: []Op{
+				op("manager.recovery_points", "a", 0, 10, count(5)),
+				op("manager.recovery_points", "b", 0, 10, count(2)),
+			},
+			want: map[string]int64{RecoveryOverflow: 3},
+		},
+		{
+			name: "recovery_overflow: in memory and store at quiescence",
+			world: world{
+				memory: map[string]ctxsys.State{"a": state(1, "w0-1")},
+				rps:    map[string][]uint64{"a": {1, 2, 3}},
+			},
+			want: map[string]int64{RecoveryOverflow: 1},
+		},
+		{
+			name: "store_divergence: memory and store disagree",
+			world: world{
+				memory: map[string]ctxsys.State{"a": state(2, "w0-2")},
+				store:  map[string]ctxsys.State{"a": state(3, "w1-1")},
+			},
+			ops: []Op{
+				op("manager.update", "a", 0, 10, write(2, "w0-2")),
+				op("manager.update", "a", 0, 10, by(1), write(3, "w1-1")),
+			},
+			want: map[string]int64{StoreDivergence: 1},
+		},
+		{
+			name: "failed_write_visible: memory holds a write told it failed",
+			world: world{
+				memory: map[string]ctxsys.State{"a": state(3, "w1-1")},
+				store:  map[string]ctxsys.State{"a": state(2, "w0-2")},
+			},
+			ops: []Op{
+				op("manager.update", "a", 0, 10, write(2, "w0-2")),
+				op("manager.update", "a", 20, 30, by(1), write(3, "w1-1"), failed("store")),
+			},
+			want: map[string]int64{FailedWriteVisible: 1},
+		},
+		{
+			name: "zombie: memory without store and store without memory",
+			world: world{
+				memory: map[string]ctxsys.State{"a": state(1, "w0-1")},
+				store:  map[string]ctxsys.State{"b": state(2, "w0-2")},
+			},
+			want: map[string]int64{Zombie: 2},
+		},
+		{
+			name: "zombie: a delete told it failed explains a stored leftover",
+			world: world{
+				memory: map[string]ctxsys.State{},
+				store:  map[string]ctxsys.State{"b": state(2, "w0-2")},
+			},
+			ops: []Op{
+				op("manager.create", "b", 0, 10, write(2, "w0-2")),
+				op("manager.delete", "b", 20, 30, failed("store")),
+			},
+			want: map[string]int64{FailedWriteVisible: 1},
+		},
+		{
+			name: "zombie: recovery points",
+			world: world{
+				memory:   map[string]ctxsys.State{"a": state(1, "w0-1")},
+				rps:      map[string][]uint64{"a": {1, 2}},
+				storeRPs: map[string][]uint64{"a": {2, 3}, "gone": {1}},
+			},
+			want: map[string]int64{Zombie: 3},
+		},
+		{
+			name: "zombie: adapter map against the manager",
+			world: world{
+				memory:  map[string]ctxsys.State{"a": state(1, "w0-1")},
+				adapter: map[string]ctxsys.AdapterContext{"a": {ID: "a", Version: 1, Data: []byte("w0-1")}, "b": {ID: "b", Version: 1, Data: []byte("w0-2")}},
+			},
+			ops: []Op{
+				op("adapter.create", "a", 0, 10, write(0, "w0-1")),
+				op("adapter.create", "b", 0, 10, by(1), write(0, "w0-2")),
+			},
+			want: map[string]int64{Zombie: 1},
+		},
+		{
+			name: "store_divergence: adapter copy differs from the manager's",
+			world: world{
+				memory:  map[string]ctxsys.State{"a": state(2, "w1-1")},
+				adapter: map[string]ctxsys.AdapterContext{"a": {ID: "a", Version: 2, Data: []byte("w0-1")}},
+			},
+			ops: []Op{
+				op("adapter.update", "a", 0, 10, write(0, "w0-1")),
+				op("adapter.update", "a", 0, 10, by(1), write(0, "w1-1")),
+			},
+			want: map[string]int64{StoreDivergence: 1},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := tt.cfg
+			if c == (ctxsys.Config{}) {
+				c = cfg
+			}
+			in, o := observe(t, 3, Options{Config: c}, tt.world, tt.ops...)
+			got := o.Check(context.Background(), in)
+			if !got.Checked || got.Linearizable != "skipped" {
+				t.Errorf("checked=%v linearizable=%q, want true, skipped", got.Checked, got.Linearizable)
+			}
+			for _, kind := range Kinds {
+				if got.Anomalies[kind] != tt.want[kind] {
+					t.Errorf("%s = %d, want %d (notes %q)", kind, got.Anomalies[kind], tt.want[kind], got.Notes)
+				}
+			}
+			if len(got.Anomalies) != len(Kinds) {
+				t.Errorf("anomalies has %d keys, want %d", len(got.Anomalies), len(Kinds))
+			}
+		})
+	}
+}
+
+func TestLostRefreshNeedsKnownTTL(t *testing.T) {
+	in, o := observe(t, 2, Options{}, world{},
+		op("adapter.create", "a", 0, 10, write(0, "w0-1")),
+		op("adapter.update_config", "", 20, 30),
+		op("adapter.cleanup", "", 50, 200, ids("a")),
+	)
+	got := o.Check(context.Background(), in)
+	if got.Anomalies[LostRefresh] != 0 {
+		t.Errorf("lost_refresh = %d with an unknown ttl, want 0", got.Anomalies[LostRefresh])
+	}
+	if !strings.Contains(strings.Join(got.Notes, "\n"), "update_config") {
+		t.Errorf("notes %q do not say why lost_refresh was not evaluated", got.Notes)
+	}
+}
+
+func TestRecordRejectsUnknownWorker(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("Record(2) on an observer of 2 workers did not panic")
+		}
+	}()
+	NewObserver(2, Options{}).Record(2, Op{Kind: "manager.get"})
+}

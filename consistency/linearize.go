@@ -1,0 +1,529 @@
+package consistency
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/anishathalye/porcupine"
+	"golang.org/x/sync/errgroup"
+
+	"lockbench/results"
+)
+
+type partKind uint8
+
+const (
+	partManager partKind = iota
+	partAdapter
+	partTracker
+)
+
+// partition is the history of one key of the model: a manager context, an
+// adapter context or a tracker. Partitions are independent, so the history
+// is linearizable iff each partition is.
+type partition struct {
+	name string
+	kind partKind
+	ops  []porcupine.Operation // by Call
+	skip string                // why it is not checked ("": checked)
+}
+
+// partResult is the verdict on one partition.
+type partResult struct {
+	verdict porcupine.CheckResult
+	why     string // for Unknown: "timeout", "windows", "budget", or a skip reason
+	info    porcupine.LinearizationInfo
+	model   porcupine.Model
+	shown   int // operations in the illegal window kept for the visualisation
+}
+
+type linCheck struct {
+	opt      Options
+	hist     *history
+	final    *quiescent
+	workers  int
+	notes    *notes
+	deadline time.Time
+	ctx      context.Context
+}
+
+// run checks every partition and returns the verdict and the file name of
+// the visualisation of an illegal partition ("" if none was written).
+func (l *linCheck) run(ctx context.Context, outDir, runName string) (string, string) {
+	l.ctx = ctx
+	l.deadline = time.Now().Add(l.opt.TimeBudget)
+	parts := l.partitions()
+	res := make([]partResult, len(parts))
+	g := new(errgroup.Group)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, p := range parts {
+		g.Go(func() error {
+			res[i] = l.check(p)
+			return nil
+		})
+	}
+	_ = g.Wait()
+	return l.summarise(parts, res, outDir, runName)
+}
+
+func (l *linCheck) summarise(parts []*partition, res []partResult, outDir, runName string) (string, string) {
+	why := map[string][]string{}
+	illegal := -1
+	var illegalNames []string
+	for i, r := range res {
+		switch r.verdict {
+		case porcupine.Illegal:
+			illegalNames = append(illegalNames, parts[i].name)
+			if illegal < 0 {
+				illegal = i
+			}
+		case porcupine.Unknown:
+			why[r.why] = append(why[r.why], parts[i].name)
+		}
+	}
+	for _, reason := range sortedIDs(why) {
+		l.notes.add("linearizability unknown for %d partition(s) (%s): %s", len(why[reason]), reason, listSome(why[reason]))
+	}
+	if illegal < 0 {
+		switch {
+		case len(why) > 0 || l.hist.capped():
+			return results.LinUnknown, ""
+		}
+		return results.LinOK, ""
+	}
+	l.notes.add("not linearizable: %d partition(s) illegal: %s", len(illegalNames), listSome(illegalNames))
+	if outDir == "" {
+		return results.LinIllegal, ""
+	}
+	stem := runName
+	if stem == "" {
+		stem = "run"
+	}
+	name := fmt.Sprintf("%s-lin-%s.html", sanitize(stem), sanitize(parts[illegal].name))
+	r := res[illegal]
+	if err := porcupine.VisualizePath(r.model, r.info, filepath.Join(outDir, name)); err != nil {
+		l.notes.add("visualisation of %s not written: %v", parts[illegal].name, err)
+		return results.LinIllegal, ""
+	}
+	l.notes.add("%s shows %d operations of partition %s around the violation", name, r.shown, parts[illegal].name)
+	return results.LinIllegal, name
+}
+
+func listSome(names []string) string {
+	const most = 8
+	if len(names) <= most {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:most], ", ") + fmt.Sprintf(", … (%d more)", len(names)-most)
+}
+
+func sanitize(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+			return r
+		}
+		return '_'
+	}, s)
+}
+
+// quickWindowOps is the window of the first pass over a partition.
+// Proving a history illegal means trying every linearization, which on a
+// few hundred concurrent operations can take porcupine seconds; proving a
+// short window illegal is cheap, and most violations are local in time (a
+// stale read, a write that landed out of order, the final state). So every
+// partition is first checked in short windows — each sound on its own, see
+// window — and only when they all pass is it checked in full.
+const quickWindowOps = 64
+
+// check decides one partition: a quick pass in short windows, then the
+// full check (in windows of WindowOps when it is longer).
+func (l *linCheck) check(p *partition) partResult {
+	if p.skip != "" {
+		return partResult{verdict: porcupine.Unknown, why: p.skip}
+	}
+	n := len(p.ops)
+	if n == 0 {
+		return partResult{verdict: porcupine.Ok}
+	}
+	if n > quickWindowOps {
+		if r, lo, hi, found := l.pass(p, quickWindowOps); found {
+			return l.shrink(p, lo, hi, r)
+		}
+	}
+	size := min(n, l.opt.WindowOps)
+	r, lo, hi, found := l.pass(p, size)
+	switch {
+	case found:
+		return l.shrink(p, lo, hi, r)
+	case r.verdict == porcupine.Ok && size < n:
+		return partResult{verdict: porcupine.Unknown,
+			why: fmt.Sprintf("more than %d operations, checked in windows: no violation found", l.opt.WindowOps)}
+	}
+	return r
+}
+
+// pass checks p in consecutive windows of about size operations. It stops
+// at the first illegal window (found) and returns its bounds; otherwise the
+// result is Ok, or Unknown if a window ran out of time.
+func (l *linCheck) pass(p *partition, size int) (r partResult, lo, hi int, found bool) {
+	n := len(p.ops)
+	windows := (n + size - 1) / size
+	r = partResult{verdict: porcupine.Ok}
+	for w := 0; w < windows; w++ {
+		lo, hi = w*n/windows, (w+1)*n/windows
+		switch wr := l.checkWindow(p, lo, hi); wr.verdict {
+		case porcupine.Illegal:
+			return wr, lo, hi, true
+		case porcupine.Unknown:
+			r = wr
+		}
+	}
+	return r, 0, 0, false
+}
+
+// shrink halves an illegal window while a half is still illegal, so the
+// visualisation shows few operations around the violation. Every half is
+// checked soundly (see window), so the smaller window is a real violation.
+func (l *linCheck) shrink(p *partition, lo, hi int, best partResult) partResult {
+	best.shown = hi - lo
+	for hi-lo > 16 {
+		mid := (lo + hi) / 2
+		if r := l.checkWindow(p, lo, mid); r.verdict == porcupine.Illegal {
+			best, hi = r, mid
+		} else if r := l.checkWindow(p, mid, hi); r.verdict == porcupine.Illegal {
+			best, lo = r, mid
+		} else {
+			break
+		}
+		best.shown = hi - lo
+	}
+	return best
+}
+
+func (l *linCheck) checkWindow(p *partition, lo, hi int) partResult {
+	left := time.Until(l.deadline)
+	if left <= 0 || l.ctx.Err() != nil {
+		return partResult{verdict: porcupine.Unknown, why: "time budget spent before the check"}
+	}
+	init := absentState
+	switch {
+	case lo > 0:
+		init = unknownState
+	case p.kind == partTracker:
+		init = trackerZero
+	}
+	model := newModel(init, l.opt.Config.MaxRecoveryPoints)
+	verdict, info := porcupine.CheckOperationsVerbose(model, p.window(lo, hi), min(l.opt.TimeLimit, left))
+	r := partResult{verdict: verdict, info: info, model: model}
+	if verdict == porcupine.Unknown {
+		r.why = fmt.Sprintf("porcupine ran out of time (%v per check)", l.opt.TimeLimit)
+	}
+	return r
+}
+
+// window returns operations lo..hi-1 of p, made sound to check on their
+// own. Operations still running at the start of the next window may have
+// observed or been overtaken by later ones: their outcome becomes unknown
+// and their effect may come at any later time. Operations of earlier
+// windows still running at this window's start may take effect inside it:
+// they are added with an unknown outcome. A window after the first starts
+// from an unknown state. Whatever linearizes the whole partition therefore
+// linearizes each window, so an illegal window is a real violation.
+func (p *partition) window(lo, hi int) []porcupine.Operation {
+	start := p.ops[lo].Call
+	var out []porcupine.Operation
+	if lo > 0 {
+		for _, op := range p.ops[:lo] {
+			if op.Return >= start {
+				if m, ok := maybe(op); ok {
+					out = append(out, m)
+				}
+			}
+		}
+	}
+	for _, op := range p.ops[lo:hi] {
+		if hi < len(p.ops) && op.Return >= p.ops[hi].Call {
+			m, ok := maybe(op)
+			if !ok {
+				continue
+			}
+			m.Return = never
+			op = m
+		}
+		out = append(out, op)
+	}
+	return out
+}
+
+// maybe returns op with an unknown outcome; false for a read, which then
+// tells nothing.
+func maybe(op porcupine.Operation) (porcupine.Operation, bool) {
+	in := op.Input.(linInput)
+	if in.Op == mGet || in.Op == mTrackerGet {
+		return op, false
+	}
+	in.Maybe = true
+	op.Input = in
+	return op, true
+}
+
+// partitions builds the per-key histories from the recorded operations.
+func (l *linCheck) partitions() []*partition {
+	b := builder{parts: map[string]*partition{}, autoRecovery: l.opt.Config.AutoRecovery, countRPs: true}
+	var wildcards []*rec
+	for i := range l.hist.recs {
+		r := &l.hist.recs[i]
+		if r.kind == kAdapterCleanup && r.err.unknown() {
+			wildcards = append(wildcards, r)
+			continue
+		}
+		b.add(r)
+	}
+	if !b.countRPs {
+		l.notes.add("recovery point counts not checked for linearizability: a tracker made recovery points of an unknown context id")
+		for _, p := range b.parts {
+			p.ops = slices.DeleteFunc(p.ops, func(op porcupine.Operation) bool {
+				in := op.Input.(linInput)
+				return in.Op == mRecoveryPoint || in.Op == mRecoveryPoints
+			})
+		}
+	}
+	for _, r := range wildcards {
+		// A failed cleanup may have removed any id.
+		for _, p := range b.parts {
+			switch p.kind {
+			case partAdapter:
+				b.op(p, r, linInput{Name: "adapter.cleanup", Op: mRemove, Maybe: true})
+			case partManager:
+				b.op(p, r, linInput{Name: "adapter.cleanup", Op: mEnsureAbsent, Maybe: true})
+			}
+		}
+	}
+	if !l.hist.capped() {
+		b.addFinal(l.final, l.workers)
+	}
+	parts := make([]*partition, 0, len(b.parts))
+	for _, name := range sortedIDs(b.parts) {
+		p := b.parts[name]
+		if p.kind == partManager {
+			if l.hist.syncNoKey {
+				p.skip = "a tracker.sync wrote an unknown context id"
+			}
+			p.dropUnseenUpdates()
+		}
+		sort.SliceStable(p.ops, func(i, j int) bool { return p.ops[i].Call < p.ops[j].Call })
+		parts = append(parts, p)
+	}
+	return parts
+}
+
+type builder struct {
+	parts        map[string]*partition
+	end          int64
+	autoRecovery bool // update_state may make a recovery point
+	countRPs     bool // every recovery point is attributed to its id
+}
+
+func (b *builder) part(kind partKind, id string) *partition {
+	prefix := [...]string{partManager: "manager/", partAdapter: "adapter/", partTracker: "tracker/"}[kind]
+	name := prefix + id
+	p := b.parts[name]
+	if p == nil {
+		p = &partition{name: name, kind: kind}
+		b.parts[name] = p
+	}
+	return p
+}
+
+func (b *builder) op(p *partition, r *rec, in linInput) {
+	in.Maybe = in.Maybe || r.err.unknown()
+	p.ops = append(p.ops, porcupine.Operation{
+		ClientId: int(r.client) + 1,
+		Input:    in,
+		Output: linOutput{Err: r.err, Ver: r.outVersion, Data: r.outData,
+			Count: int(r.outCount), HasCount: in.Op == mRecoveryPoints},
+		Call:     r.call,
+		Return:   r.ret,
+		Metadata: fmt.Sprintf("%s by worker %d, [%d, %d] ns", r.kind, r.client, r.call, r.ret),
+	})
+	if r.ret != never {
+		b.end = max(b.end, r.ret)
+	}
+}
+
+// add maps one recorded operation onto the partitions it touches. Reads
+// with an unknown outcome and definite failures that teach nothing (limit,
+// invalid, no active context) are left out.
+func (b *builder) add(r *rec) {
+	if r.err == eLimit || r.err == eInvalid || r.err == eNoActive {
+		return
+	}
+	name := r.kind.String()
+	known := r.err == eOK
+	switch r.kind {
+	case kManagerCreate:
+		b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mCreate, Ver: r.version, VerKnown: true, Data: r.data})
+	case kManagerUpdate:
+		b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mUpdate, Ver: r.version, VerKnown: true, Data: r.data})
+	case kManagerDelete:
+		b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mDelete})
+	case kManagerGet:
+		if !r.err.unknown() {
+			b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mGet})
+		}
+	case kManagerRecoveryPoint:
+		b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mRecoveryPoint})
+	case kManagerRecoveryPoints:
+		if !r.err.unknown() {
+			b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mRecoveryPoints})
+		}
+	case kTrackerRecoveryPoint:
+		b.trackerRecoveryPoint(r, name)
+	case kAdapterCreate:
+		b.op(b.part(partAdapter, r.key), r, linInput{Name: name, Op: mCreate, Ver: 1, VerKnown: true, Data: r.data})
+		if r.err.possible() {
+			// The adapter creates in the manager within its own call.
+			b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mCreate, Ver: 1, VerKnown: true, Data: r.data})
+		}
+	case kAdapterUpdate:
+		b.op(b.part(partAdapter, r.key), r, linInput{Name: name, Op: mUpdate, Incr: true, Data: r.data})
+		if r.err.possible() {
+			b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mUpdate, Ver: r.outVersion, VerKnown: known && r.outVersion != 0, Data: r.data})
+		}
+	case kAdapterDelete:
+		b.op(b.part(partAdapter, r.key), r, linInput{Name: name, Op: mDelete})
+		if r.err.possible() {
+			b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mEnsureAbsent})
+		}
+	case kAdapterGet:
+		if !r.err.unknown() {
+			b.op(b.part(partAdapter, r.key), r, linInput{Name: name, Op: mGet})
+		}
+	case kAdapterCleanup:
+		if known {
+			for _, id := range r.outIDs {
+				b.op(b.part(partAdapter, id), r, linInput{Name: name, Op: mRemove})
+				b.op(b.part(partManager, id), r, linInput{Name: name, Op: mEnsureAbsent})
+			}
+		}
+	case kTrackerUpdateState:
+		// With auto-recovery an accepted update may still return the
+		// recovery point's error: only a stale version says "rejected".
+		maybe := b.autoRecovery && r.err != eOK && r.err != eStale
+		b.op(b.part(partTracker, fmt.Sprint(r.tracker)), r, linInput{Name: name, Op: mTrackerUpdate, Ver: r.version, VerKnown: true, Data: r.data, Maybe: maybe})
+		if b.autoRecovery && (r.err.possible() || maybe) {
+			b.trackerRecoveryPoint(r, name)
+		}
+	case kTrackerGetState:
+		if known {
+			b.op(b.part(partTracker, fmt.Sprint(r.tracker)), r, linInput{Name: name, Op: mTrackerGet})
+		}
+	case kTrackerActivate:
+		if r.err.possible() {
+			b.op(b.part(partTracker, fmt.Sprint(r.tracker)), r, linInput{Name: name, Op: mTrackerActivate})
+		}
+	case kTrackerSync:
+		// The runner's idea of the active id may be stale when clients
+		// share a tracker, so a sync is only ever a possible write.
+		if r.err.possible() && r.key != "" {
+			b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mWriteUnknown, Maybe: true})
+		}
+	}
+}
+
+// trackerRecoveryPoint adds a recovery point a tracker may have made of its
+// active context: only ever possible, since the runner's idea of the
+// active id may be stale; with no id at all, recovery point counts cannot
+// be attributed and are not checked.
+func (b *builder) trackerRecoveryPoint(r *rec, name string) {
+	if !r.err.possible() && r.err != eNotFound {
+		return
+	}
+	if r.key == "" {
+		b.countRPs = false
+		return
+	}
+	b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mRecoveryPoint, Maybe: true})
+}
+
+// addFinal appends the quiescent state of every partition as a read by an
+// extra client after every operation: an acknowledged write that was lost,
+// or a deleted context that came back, then shows up as a violation.
+func (b *builder) addFinal(q *quiescent, workers int) {
+	at := b.end + 1
+	final := func(p *partition, in linInput, out linOutput) {
+		p.ops = append(p.ops, porcupine.Operation{
+			ClientId: workers + 1, Input: in, Output: out, Call: at, Return: at,
+			Metadata: "state at quiescence, read by the checker",
+		})
+	}
+	for _, p := range b.parts {
+		id := p.name[strings.IndexByte(p.name, '/')+1:]
+		switch p.kind {
+		case partManager:
+			if q.memory == nil {
+				continue
+			}
+			out := linOutput{Err: eNotFound}
+			if s, ok := q.memory[id]; ok {
+				out = linOutput{Ver: s.Version, Data: string(s.Data), Count: len(q.memoryRPs[id]), HasCount: b.countRPs}
+			}
+			final(p, linInput{Name: "final manager state", Op: mGet}, out)
+			// The store must agree with memory at quiescence, except where
+			// a write told it failed explains the difference.
+			if q.store == nil || q.explained[id] {
+				continue
+			}
+			out = linOutput{Err: eNotFound}
+			if s, ok := q.store[id]; ok && !s.bad {
+				out = linOutput{Ver: s.state.Version, Data: string(s.state.Data), Count: len(q.storeRPs[id]), HasCount: b.countRPs}
+			}
+			final(p, linInput{Name: "final store state", Op: mGet}, out)
+		case partAdapter:
+			if q.adapter == nil {
+				continue
+			}
+			out := linOutput{Err: eNotFound}
+			if a, ok := q.adapter[id]; ok {
+				out = linOutput{Ver: a.Version, Data: string(a.Data)}
+			}
+			final(p, linInput{Name: "final adapter state", Op: mGet}, out)
+		case partTracker:
+			var t int
+			if _, err := fmt.Sscan(id, &t); err != nil || t < 0 || t >= len(q.trackers) || !q.trackers[t].known {
+				continue
+			}
+			f := q.trackers[t]
+			final(p, linInput{Name: "final tracker state", Op: mTrackerGet}, linOutput{Ver: f.version, Data: f.data})
+		}
+	}
+}
+
+// dropUnseenUpdates removes manager updates with an unknown outcome whose
+// data nobody read: taking effect or not cannot change any observation
+// (an update does not change whether the id exists), and each one left in
+// doubles the linearizations porcupine may have to try.
+func (p *partition) dropUnseenUpdates() {
+	read := map[string]bool{}
+	for _, op := range p.ops {
+		if in := op.Input.(linInput); in.Op == mGet {
+			read[op.Output.(linOutput).Data] = true
+		}
+	}
+	kept := p.ops[:0]
+	for _, op := range p.ops {
+		in := op.Input.(linInput)
+		if in.Maybe && in.Op == mUpdate && !read[in.Data] {
+			continue
+		}
+		kept = append(kept, op)
+	}
+	p.ops = kept
+}

@@ -1,0 +1,75 @@
+package lock
+
+import (
+	"math"
+	"sync/atomic"
+	"time"
+)
+
+// The lock clock, ticks, is read on every acquisition and release, so it is
+// the cheapest monotonic counter at hand. On linux/amd64, where the kernel
+// has checked the TSC (invariant, in step across CPUs) and times its own
+// monotonic clock with it, ticks is RDTSC: ~9 ns here, against ~23 ns for
+// time.Since (one vDSO call) and ~45 ns for time.Now (which reads the wall
+// clock too). Elsewhere, or built with -tags lock_nanotime, ticks is the
+// monotonic clock in nanoseconds.
+//
+// Figures stay in ticks until they are reported: Snapshot, and the trace's
+// per-operation nanoseconds, convert them at the rate measured between
+// package load and the first conversion at least calibrationNs later
+// (until then, between load and now). Over 100 ms the error of the rate is
+// a few parts in ten million.
+
+// epoch anchors nanotime.
+var epoch = time.Now()
+
+// nanotime returns monotonic nanoseconds since the package was loaded.
+func nanotime() int64 { return int64(time.Since(epoch)) }
+
+const calibrationNs = 100 * int64(time.Millisecond)
+
+// Calibration point, taken at load.
+var tick0, nano0 = ticks(), nanotime()
+
+// calibrated holds the rate's float64 bits once measured over
+// calibrationNs; 0 until then.
+var calibrated atomic.Uint64
+
+// tickRate is nanoseconds per tick.
+type tickRate float64
+
+// rate returns the current tickRate.
+func rate() tickRate {
+	if !useTSC {
+		return 1
+	}
+	if bits := calibrated.Load(); bits != 0 {
+		return tickRate(math.Float64frombits(bits))
+	}
+	t, n := ticks(), nanotime()
+	if t <= tick0 || n <= nano0 {
+		return 1 / tscTicksPerNsGuess
+	}
+	r := float64(n-nano0) / float64(t-tick0)
+	if n-nano0 >= calibrationNs {
+		calibrated.Store(math.Float64bits(r))
+	}
+	return tickRate(r)
+}
+
+// ns converts a duration in ticks.
+func (r tickRate) ns(t int64) int64 {
+	if r == 1 {
+		return t
+	}
+	return int64(float64(t) * float64(r))
+}
+
+// ClockSource names the clock that times locks and I/O, "tsc" or
+// "monotonic", for the environment section of a report.
+func ClockSource() string {
+	if useTSC {
+		return "tsc"
+	}
+	return "monotonic"
+}

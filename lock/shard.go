@@ -1,0 +1,169 @@
+package lock
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// family is everything made under one name: the locks (to check Held and
+// add up untraced readers) and their figures, split into per-P shards. Two
+// readers of one RWMutex, or two stripes of a sharded lock, running on two
+// cores record on two cache lines: without shards, the counters of a
+// read-mostly lock bounce between cores on every acquisition, and measured
+// on this project's 2-core machine that cost more than the clock reads.
+type family struct {
+	locks  []registered // guarded by the Set's mu
+	shards []shard      // len is a power of two
+	mask   int
+}
+
+// shard is one P's part of a family's figures, in ticks. Each release
+// records its hold in holds, so holds' count is the number of (timed)
+// acquisitions.
+type shard struct {
+	holdTotal atomic.Int64
+	holdMax   atomic.Int64
+	heldIO    atomic.Int64
+	contended atomic.Int64
+	waitTotal atomic.Int64
+	waitMax   atomic.Int64
+	_         [64 - 6*8]byte // counters on a cache line of their own
+	holds     Histogram
+	waits     Histogram // contended waits only
+}
+
+// newFamily returns a family; a disabled one records nothing and has no
+// shards.
+func newFamily(enabled bool) *family {
+	f := &family{}
+	if enabled {
+		n := shardCount()
+		f.shards, f.mask = make([]shard, n), n-1
+	}
+	return f
+}
+
+// shard returns the caller's P's shard.
+func (f *family) shard() *shard { return &f.shards[procID()&f.mask] }
+
+// contended records a wait after a failed first attempt. The uncontended
+// acquisitions, which wait 0, are counted when they are released.
+func (f *family) contended(wait int64, tr *Trace) {
+	sh := f.shard()
+	sh.contended.Add(1)
+	sh.waitTotal.Add(wait)
+	storeMax(&sh.waitMax, wait)
+	sh.waits.Record(wait)
+	if tr != nil {
+		tr.LockWaitNs += rate().ns(wait)
+	}
+}
+
+// released records a timed hold, in ticks, and with it the acquisition.
+func (f *family) released(hold int64) {
+	hold = max(hold, 0) // a TSC a little out of step between CPUs
+	sh := f.shard()
+	sh.holdTotal.Add(hold)
+	storeMax(&sh.holdMax, hold)
+	sh.holds.Record(hold)
+}
+
+func (f *family) chargeIO(d int64) { f.shard().heldIO.Add(max(d, 0)) }
+
+func storeMax(m *atomic.Int64, v int64) {
+	for {
+		cur := m.Load()
+		if v <= cur || m.CompareAndSwap(cur, v) {
+			return
+		}
+	}
+}
+
+// snapshot adds f up in ticks (now is in ticks) and converts with r.
+func (f *family) snapshot(now int64, r tickRate) Snapshot {
+	var snap Snapshot
+	var waits, holds bucketCounts
+	for i := range f.shards {
+		sh := &f.shards[i]
+		snap.Contended += sh.contended.Load()
+		snap.WaitTotalNs += sh.waitTotal.Load()
+		snap.WaitMaxNs = max(snap.WaitMaxNs, sh.waitMax.Load())
+		snap.HoldTotalNs += sh.holdTotal.Load()
+		snap.HoldMaxNs = max(snap.HoldMaxNs, sh.holdMax.Load())
+		snap.HeldIONs += sh.heldIO.Load()
+		sh.waits.addTo(&waits)
+		sh.holds.addTo(&holds)
+	}
+	snap.Acquisitions = holds.count()
+	for _, l := range f.locks {
+		l.addUntimed(&snap, now)
+	}
+	// Uncontended acquisitions waited 0; they are the bulk of the
+	// distribution wait p99 is over.
+	waits[0] += max(snap.Acquisitions-snap.Contended, 0)
+	snap.WaitP99Ns = min(waits.quantile(0.99), snap.WaitMaxNs)
+	snap.HoldP99Ns = min(holds.quantile(0.99), snap.HoldMaxNs)
+	return snap.inNs(r)
+}
+
+func (f *family) reset(now int64) {
+	for i := range f.shards {
+		sh := &f.shards[i]
+		for _, c := range []*atomic.Int64{&sh.holdTotal, &sh.holdMax, &sh.heldIO,
+			&sh.contended, &sh.waitTotal, &sh.waitMax} {
+			c.Store(0)
+		}
+		sh.holds.Reset()
+		sh.waits.Reset()
+	}
+	for _, l := range f.locks {
+		l.resetUntimed(now)
+	}
+}
+
+// untracedReaders times the readers that carry no Trace. Which reader a
+// release belongs to is unknowable, but the sum of their hold times is not:
+// it is the sum of release times minus the sum of acquisition times. Open
+// readers are counted so that a snapshot taken while they hold counts them
+// up to now, and a reset counts them from the reset on. The mutex keeps the
+// figures consistent with each other; only untraced readers take it, and the
+// runner always traces.
+type untracedReaders struct {
+	mu       sync.Mutex
+	open     int64 // readers holding now
+	sum      int64 // release times - acquisition times, ticks
+	released int64 // acquisitions released
+}
+
+func (u *untracedReaders) acquired(start int64) {
+	u.mu.Lock()
+	u.open++
+	u.sum -= start
+	u.mu.Unlock()
+}
+
+func (u *untracedReaders) releasedAt(end int64) {
+	u.mu.Lock()
+	u.released++
+	// open == 0: a traced reader released without its trace; its start
+	// is on a trace out of reach, so its hold is not timed.
+	if u.open > 0 {
+		u.open--
+		u.sum += end
+	}
+	u.mu.Unlock()
+}
+
+func (u *untracedReaders) addTo(s *Snapshot, now int64) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	s.Acquisitions += u.released
+	s.HoldTotalNs += max(u.sum+u.open*now, 0)
+}
+
+func (u *untracedReaders) reset(now int64) {
+	u.mu.Lock()
+	u.released = 0
+	u.sum = -u.open * now
+	u.mu.Unlock()
+}

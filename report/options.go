@@ -1,0 +1,60 @@
+package report
+
+import "slices"
+
+// Plot formats Render can write.
+const (
+	FormatPNG = "png"
+	FormatSVG = "svg"
+)
+
+// Options control Render. The zero value is usable: every zero field takes
+// the default documented beside it (DefaultOptions spells them out).
+type Options struct {
+	// Formats lists the plot formats to write as files: FormatPNG,
+	// FormatSVG. Empty means both. report.html always inlines PNG, whatever
+	// is written as files.
+	Formats []string
+	// Width and Height are the size of a single-panel plot in inches.
+	// Figures with several panels grow from it. Zero means 6 × 4.
+	Width, Height float64
+	// DPI is the PNG resolution. Zero means 96: small files that still read
+	// well on a screen.
+	DPI int
+	// Baseline is the strategy every other one is compared with. Empty
+	// means "naive".
+	Baseline string
+	// SkipResults leaves results.json alone: the caller renders the file
+	// in place and re-encoding it would gain nothing.
+	SkipResults bool
+}
+
+// DefaultOptions are the options the zero value stands for.
+var DefaultOptions = Options{
+	Formats:  []string{FormatPNG, FormatSVG},
+	Width:    6,
+	Height:   4,
+	DPI:      96,
+	Baseline: "naive",
+}
+
+// withDefaults fills the zero fields of o.
+func (o Options) withDefaults() Options {
+	d := DefaultOptions
+	if len(o.Formats) == 0 {
+		o.Formats = slices.Clone(d.Formats)
+	}
+	if o.Width <= 0 {
+		o.Width = d.Width
+	}
+	if o.Height <= 0 {
+		o.Height = d.Height
+	}
+	if o.DPI <= 0 {
+		o.DPI = d.DPI
+	}
+	if o.Baseline == "" {
+		o.Baseline = d.Baseline
+	}
+	return o
+}

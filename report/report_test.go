@@ -1,0 +1,237 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"flag"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"golang.org/x/perf/benchfmt"
+
+	"lockbench/results"
+)
+
+var (
+	update    = flag.Bool("update", false, "rewrite the golden files in testdata")
+	renderDir = flag.String("render", "", "render the synthetic report into this directory too, to look at it")
+)
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (go test -update rewrites it)\n--- got ---\n%s\n--- want ---\n%s", name, got, want)
+	}
+}
+
+// rendered renders the synthetic report once for every test that reads
+// its files: plotting dominates the package's test time.
+var rendered = sync.OnceValues(func() (string, error) {
+	dir := *renderDir
+	if dir == "" {
+		var err error
+		if dir, err = os.MkdirTemp("", "lockbench-report-test-"); err != nil {
+			return "", err
+		}
+	}
+	return dir, Render(syntheticFile(), dir, Options{})
+})
+
+// syntheticModel is the model of syntheticFile, built once: the USL
+// bootstrap makes NewModel the slowest step after plotting. Tests only read
+// it.
+var syntheticModel = sync.OnceValue(func() *Model { return NewModel(syntheticFile(), Options{}) })
+
+func renderedDir(t *testing.T) string {
+	t.Helper()
+	dir, err := rendered()
+	if err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	return dir
+}
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	code := m.Run()
+	if dir, err := rendered(); err == nil && *renderDir == "" && dir != "" {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
+}
+
+func TestSummaryTableGolden(t *testing.T) {
+	m := syntheticModel()
+	var buf bytes.Buffer
+	w := bufio.NewWriter(&buf)
+	writeMarkdownTable(w, summaryTable(m))
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "summary.md.golden", buf.Bytes())
+}
+
+func TestBenchFormatGolden(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteBenchFormat(&buf, syntheticFile()); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "bench.txt.golden", buf.Bytes())
+}
+
+func TestBenchFormatParses(t *testing.T) {
+	f := syntheticFile()
+	f.Runs[0].Status, f.Runs[0].Reason = results.StatusFailed, "store down"
+	var buf bytes.Buffer
+	if err := WriteBenchFormat(&buf, f); err != nil {
+		t.Fatal(err)
+	}
+	r := benchfmt.NewReader(&buf, "bench.txt")
+	strategies := map[string]int{}
+	n := 0
+	for r.Scan() {
+		switch rec := r.Result().(type) {
+		case *benchfmt.SyntaxError:
+			t.Fatalf("syntax error: %v", rec)
+		case *benchfmt.Result:
+			n++
+			name := string(rec.Name)
+			if !strings.Contains(name, "/strategy=") {
+				t.Errorf("%s: no strategy= in the name", name)
+			}
+			_, parts := rec.Name.Parts()
+			for _, p := range parts {
+				if s, ok := strings.CutPrefix(string(p), "/strategy="); ok {
+					strategies[s]++
+				}
+			}
+			if rec.GetConfig("goos") != "linux" || rec.GetConfig("pkg") != "lockbench" {
+				t.Errorf("%s: config goos=%q pkg=%q", name, rec.GetConfig("goos"), rec.GetConfig("pkg"))
+			}
+			if _, ok := rec.Value("ops/s"); !ok {
+				t.Errorf("%s: no ops/s", name)
+			}
+		}
+	}
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if want := len(f.Runs) - 1; n != want {
+		t.Errorf("%d results, want %d (one per successful run)", n, want)
+	}
+	for _, s := range syntheticStrategies {
+		if strategies[s] == 0 {
+			t.Errorf("no results for strategy %s", s)
+		}
+	}
+	units := r.Units()
+	for _, tc := range []struct {
+		unit string
+		want int
+	}{{"ops/s", +1}, {"ns/op", -1}, {"p99-ns", -1}, {"anomalies", -1}} {
+		if got := units.GetBetter(tc.unit); got != tc.want {
+			t.Errorf("unit %s: better = %d, want %d", tc.unit, got, tc.want)
+		}
+	}
+}
+
+func TestEveryPlotWritten(t *testing.T) {
+	dir := renderedDir(t)
+	m := syntheticModel()
+	figs := Figures(m)
+	if want := len(m.Workloads) * len(figureKinds); len(figs) != want {
+		t.Fatalf("%d figures, want %d", len(figs), want)
+	}
+	for _, fig := range figs {
+		for _, format := range []string{FormatPNG, FormatSVG} {
+			data, err := os.ReadFile(filepath.Join(dir, fig.Name+"."+format))
+			if err != nil {
+				t.Error(err)
+				continue
+			}
+			switch format {
+			case FormatPNG:
+				cfg, err := png.DecodeConfig(bytes.NewReader(data))
+				if err != nil || cfg.Width == 0 || cfg.Height == 0 {
+					t.Errorf("%s.png: not a PNG image (%v)", fig.Name, err)
+				}
+			case FormatSVG:
+				if !bytes.Contains(data, []byte("<svg")) || len(data) < 1000 {
+					t.Errorf("%s.svg: no SVG drawing (%d bytes)", fig.Name, len(data))
+				}
+			}
+		}
+	}
+	for _, name := range []string{ResultsFile, MarkdownFile, HTMLFile, BenchFile} {
+		if st, err := os.Stat(filepath.Join(dir, name)); err != nil || st.Size() == 0 {
+			t.Errorf("%s missing or empty (%v)", name, err)
+		}
+	}
+	back, err := results.ReadFile(filepath.Join(dir, ResultsFile))
+	if err != nil || len(back.Runs) != len(syntheticFile().Runs) {
+		t.Errorf("results.json does not read back: %v", err)
+	}
+}
+
+func TestMarkdownLinksEveryPlot(t *testing.T) {
+	dir := renderedDir(t)
+	md, err := os.ReadFile(filepath.Join(dir, MarkdownFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fig := range Figures(syntheticModel()) {
+		if !bytes.Contains(md, []byte("]("+fig.Name+".png)")) {
+			t.Errorf("report.md does not show %s.png", fig.Name)
+		}
+	}
+	for _, want := range []string{"## Environment", "## Summary", "## Scaling", "go1.26.8", "fastest, but"} {
+		if !bytes.Contains(md, []byte(want)) {
+			t.Errorf("report.md lacks %q", want)
+		}
+	}
+}
+
+func TestRenderRejectsUnknownFormat(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	err := Render(syntheticFile(), dir, Options{Formats: []string{"gif"}})
+	if !errors.Is(err, ErrFormat) {
+		t.Fatalf("err = %v, want ErrFormat", err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("the output directory was created: %v", err)
+	}
+}
+
+func TestWriteHTMLNeedsEveryImage(t *testing.T) {
+	m := syntheticModel()
+	err := WriteHTML(&bytes.Buffer{}, m, map[string][]byte{})
+	if !errors.Is(err, ErrMissingImage) {
+		t.Fatalf("err = %v, want ErrMissingImage", err)
+	}
+}
+
+// TestMarkdownGolden guards every table and sentence of report.md.
+func TestMarkdownGolden(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteMarkdown(&buf, syntheticModel()); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "report.md.golden", buf.Bytes())
+}

@@ -1,0 +1,148 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"lockbench/results"
+	"lockbench/workload"
+)
+
+// Sweep is a set of runs: every workload × concurrency × repetition ×
+// strategy. Strategies are interleaved within each repetition (A B C A B C
+// …, not A A A B B B …) so drift on a noisy machine spreads over all of
+// them instead of masquerading as a difference between them.
+type Sweep struct {
+	Specs      []*workload.Spec
+	Strategies []string
+	// OutDir receives results.json (rewritten atomically after every run,
+	// so an interrupted sweep keeps what it measured) and per-run files.
+	// "" keeps results in memory only.
+	OutDir       string
+	Meta         results.Meta
+	Instrument   bool
+	History      bool
+	Profiles     Profiles
+	StallTimeout time.Duration
+	DrainTimeout time.Duration
+	// Progress, if set, receives a progress line with an ETA per run.
+	Progress io.Writer
+	// OnRun, if set, is called after every run (e.g. to print it).
+	OnRun func(results.Run)
+}
+
+// ErrRunsFailed: at least one run of the sweep failed; the results file
+// records which and why.
+var ErrRunsFailed = errors.New("runner: runs failed")
+
+// Plan lists the runs of the sweep in the order they will execute.
+func (s *Sweep) Plan() []Params {
+	var plan []Params
+	for _, spec := range s.Specs {
+		for _, conc := range spec.Concurrency {
+			for rep := 1; rep <= spec.Count; rep++ {
+				for _, strat := range s.Strategies {
+					plan = append(plan, Params{
+						Strategy: strat, Spec: spec, Concurrency: conc, Repetition: rep,
+						Instrument: s.Instrument, History: s.History, OutDir: s.OutDir,
+						Profiles: s.Profiles, StallTimeout: s.StallTimeout, DrainTimeout: s.DrainTimeout,
+					})
+				}
+			}
+		}
+	}
+	return plan
+}
+
+// Run executes the sweep. It returns the results so far and context.Canceled
+// when ctx was cancelled (the cut run is kept, marked interrupted),
+// ErrRunsFailed when some run failed, or a write error.
+func (s *Sweep) Run(ctx context.Context) (*results.File, error) {
+	f := &results.File{Schema: results.Schema, Meta: s.Meta, Runs: []results.Run{}}
+	plan := s.Plan()
+	path := ""
+	if s.OutDir != "" {
+		path = filepath.Join(s.OutDir, "results.json")
+	}
+	save := func() error {
+		f.Meta.FinishedAt = time.Now().UTC()
+		if path == "" {
+			return nil
+		}
+		return results.WriteFile(path, f)
+	}
+	if err := save(); err != nil {
+		return f, err
+	}
+	failed := 0
+	began := time.Now()
+	for i, p := range plan {
+		if ctx.Err() != nil {
+			break
+		}
+		if s.Progress != nil {
+			fmt.Fprintf(s.Progress, "\r\033[K[%d/%d] %s %s c=%d r=%d%s", i+1, len(plan), p.Spec.Name, p.Strategy, p.Concurrency, p.Repetition, eta(began, i, plan))
+		}
+		// Garbage from the previous run must not bill this one.
+		runtime.GC()
+		res, err := RunOne(ctx, p)
+		f.Runs = append(f.Runs, res)
+		if res.Status == results.StatusFailed {
+			failed++
+		}
+		if s.OnRun != nil {
+			s.OnRun(res)
+		}
+		if werr := save(); werr != nil {
+			return f, werr
+		}
+		if errors.Is(err, context.Canceled) || res.Status == results.StatusInterrupted {
+			break
+		}
+	}
+	if s.Progress != nil {
+		fmt.Fprint(s.Progress, "\r\033[K")
+	}
+	if ctx.Err() != nil {
+		f.Meta.Interrupted = true
+		if err := save(); err != nil {
+			return f, err
+		}
+		return f, context.Canceled
+	}
+	if failed > 0 {
+		return f, fmt.Errorf("%w: %d of %d", ErrRunsFailed, failed, len(f.Runs))
+	}
+	return f, nil
+}
+
+// eta estimates the time left from the planned phases of the remaining runs,
+// scaled by how long the finished ones really took against their plan.
+func eta(began time.Time, done int, plan []Params) string {
+	planned := func(p Params) time.Duration {
+		d := p.Spec.Warmup + p.Spec.Duration + 100*time.Millisecond
+		if p.Spec.Duration == 0 {
+			d += time.Second
+		}
+		return d
+	}
+	var donePlan, leftPlan time.Duration
+	for i, p := range plan {
+		if i < done {
+			donePlan += planned(p)
+		} else {
+			leftPlan += planned(p)
+		}
+	}
+	scale := 1.0
+	if donePlan > 0 {
+		scale = float64(time.Since(began)) / float64(donePlan)
+	}
+	left := time.Duration(float64(leftPlan) * scale).Round(time.Second)
+	return fmt.Sprintf("  ETA %s", left)
+}

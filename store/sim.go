@@ -1,0 +1,200 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sync/atomic"
+	"time"
+
+	"lockbench/timing"
+)
+
+// Sim is the simulated store: a Memory store whose every call first waits
+// an injected delay (drawn from SimConfig's distribution, plus an optional
+// spike), queueing for a pool slot when the pool is full, and then fails
+// with ErrInjected at the configured rate. Delays use package timing, which
+// is accurate to tens of microseconds where time.Sleep rounds to a
+// millisecond; Stats reports the latency callers actually experienced.
+//
+// A call whose context ends while it queues or waits returns the context's
+// error and changes nothing.
+type Sim struct {
+	mem   *Memory
+	cfg   SimConfig
+	delay func(u *draws) time.Duration // nil: no base delay
+	pool  chan struct{}                // nil: no limit
+
+	// Each figure on its own cache line: they are updated by every call.
+	calls       paddedInt64 // calls ever made: indexes the seeded draws
+	callsBase   atomic.Int64 // calls at the last ResetStats
+	inflight    paddedInt64
+	inflightMax paddedInt64
+	injected    paddedInt64
+	latency     atomic.Pointer[histogram]
+}
+
+var (
+	_ Store         = (*Sim)(nil)
+	_ StatsReporter = (*Sim)(nil)
+	_ StatsResetter = (*Sim)(nil)
+)
+
+type paddedInt64 struct {
+	atomic.Int64
+	_ [56]byte
+}
+
+// NewSim returns an empty sim store. The config is validated as ParseSpec
+// would; errors wrap ErrSpec.
+func NewSim(cfg SimConfig) (*Sim, error) {
+	if cfg.Dist == "" {
+		cfg.Dist = DistFixed
+	}
+	if _, err := ParseSpec(Spec{Kind: "sim", Sim: cfg}.String()); err != nil {
+		return nil, err
+	}
+	s := &Sim{mem: NewMemory(), cfg: cfg, delay: delayFunc(cfg)}
+	if cfg.Pool > 0 {
+		s.pool = make(chan struct{}, cfg.Pool)
+	}
+	s.latency.Store(new(histogram))
+	return s, nil
+}
+
+// delayFunc returns the draw of the base delay, nil when it is always zero.
+func delayFunc(c SimConfig) func(u *draws) time.Duration {
+	mean := float64(c.Latency)
+	switch {
+	case c.Latency == 0:
+		return nil
+	case c.Dist == DistUniform:
+		half := float64(c.Jitter)
+		if c.Jitter == 0 {
+			half = mean
+		}
+		return func(u *draws) time.Duration { return time.Duration(mean + half*(2*u.float()-1)) }
+	case c.Dist == DistExp:
+		return func(u *draws) time.Duration { return time.Duration(-mean * math.Log(1-u.float())) }
+	case c.Dist == DistLognormal:
+		stddev := float64(c.Jitter)
+		if c.Jitter == 0 {
+			stddev = mean / 2
+		}
+		// The lognormal with mean m and standard deviation s has
+		// sigma² = ln(1 + s²/m²) and mu = ln(m) - sigma²/2.
+		sigma2 := math.Log1p(stddev * stddev / (mean * mean))
+		mu, sigma := math.Log(mean)-sigma2/2, math.Sqrt(sigma2)
+		return func(u *draws) time.Duration {
+			d := math.Exp(mu + sigma*u.normal())
+			return time.Duration(min(d, float64(maxDuration)))
+		}
+	default:
+		return func(*draws) time.Duration { return c.Latency }
+	}
+}
+
+// Config returns the store's configuration.
+func (s *Sim) Config() SimConfig { return s.cfg }
+
+// call runs op after the injected delay, unless the call is drawn to fail:
+// a failed call never runs op, so a failed write changes nothing.
+func (s *Sim) call(ctx context.Context, opName, key string, op func() error) error {
+	start := time.Now()
+	n := s.calls.Add(1)
+	defer func() { s.latency.Load().record(int64(time.Since(start))) }()
+	if s.pool != nil {
+		if err := s.acquire(ctx); err != nil {
+			return err
+		}
+		defer func() { <-s.pool }()
+	}
+	in := s.inflight.Add(1)
+	defer s.inflight.Add(-1)
+	for peak := s.inflightMax.Load(); in > peak && !s.inflightMax.CompareAndSwap(peak, in); peak = s.inflightMax.Load() {
+	}
+
+	u := newDraws(s.cfg.Seed, uint64(n))
+	var d time.Duration
+	if s.delay != nil {
+		d = s.delay(&u)
+	}
+	if s.cfg.SpikeProbability > 0 && u.float() < s.cfg.SpikeProbability {
+		d += s.cfg.SpikeDelay
+	}
+	fail := s.cfg.ErrorRate > 0 && u.float() < s.cfg.ErrorRate
+	if d > 0 {
+		if err := timing.SleepContext(ctx, d); err != nil {
+			return err
+		}
+	}
+	if fail {
+		s.injected.Add(1)
+		return fmt.Errorf("%w: %s %q", ErrInjected, opName, key)
+	}
+	return op()
+}
+
+func (s *Sim) acquire(ctx context.Context) error {
+	select {
+	case s.pool <- struct{}{}:
+		return nil
+	default:
+	}
+	select {
+	case s.pool <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Put implements Store.
+func (s *Sim) Put(ctx context.Context, key string, value []byte) error {
+	return s.call(ctx, "put", key, func() error { return s.mem.Put(ctx, key, value) })
+}
+
+// Get implements Store.
+func (s *Sim) Get(ctx context.Context, key string) (v []byte, err error) {
+	err = s.call(ctx, "get", key, func() error { v, err = s.mem.Get(ctx, key); return err })
+	return v, err
+}
+
+// Delete implements Store.
+func (s *Sim) Delete(ctx context.Context, key string) error {
+	return s.call(ctx, "delete", key, func() error { return s.mem.Delete(ctx, key) })
+}
+
+// List implements Store.
+func (s *Sim) List(ctx context.Context, prefix string) (keys []string, err error) {
+	err = s.call(ctx, "list", prefix, func() error { keys, err = s.mem.List(ctx, prefix); return err })
+	return keys, err
+}
+
+// Close implements Store.
+func (s *Sim) Close() error { return nil }
+
+// Stats implements StatsReporter. Latency is the time from a call's start
+// to its end: queueing for the pool, the delay and the map operation.
+func (s *Sim) Stats() Stats {
+	h := s.latency.Load()
+	return Stats{
+		Ops:                 s.calls.Load() - s.callsBase.Load(),
+		InflightMax:         s.inflightMax.Load(),
+		LatencyP50Ns:        h.quantile(0.50),
+		LatencyP99Ns:        h.quantile(0.99),
+		ErrorsInjected:      s.injected.Load(),
+		ConfiguredLatencyNs: int64(s.cfg.Latency),
+	}
+}
+
+// ResetStats implements StatsResetter: the runner zeroes the figures after
+// warm-up. Calls in flight during the reset may be counted on either side.
+// The call counter that indexes the seeded draws is not reset, so draws
+// never repeat within one store.
+func (s *Sim) ResetStats() {
+	s.latency.Store(new(histogram))
+	s.inflightMax.Store(s.inflight.Load())
+	s.injected.Store(0)
+	s.callsBase.Store(s.calls.Load())
+}

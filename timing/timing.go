@@ -1,0 +1,57 @@
+// Package timing sleeps accurately and cheaply, for the sim store's
+// injected latency and the runner's open-loop pacer.
+//
+// Go's time.Sleep is cheap but coarse when the process is idle: the
+// scheduler waits for its next timer in epoll_wait, whose timeout is in
+// whole milliseconds, so a 200 µs sleep takes about 1.1 ms and a 2 ms one
+// about 2.2 ms. Busy-waiting is accurate but burns the CPU the system under
+// test needs, and a blocking nanosleep per sleeper pins one OS thread each.
+//
+// Sleep keeps time.Sleep's cheap runtime timer for the wake-up itself and
+// fixes only the idle case: on Linux it keeps a timerfd — registered with
+// the runtime's network poller and never read — armed near the earliest
+// pending deadline. When it expires, epoll_wait returns at once (timerfd
+// expiry has nanosecond resolution and no timer slack), and the scheduler
+// runs the runtime timers that are due. See alarm_linux.go for how the
+// alarm is kept armed without a lock hot spot. Elsewhere, and if the
+// timerfd cannot be created, Sleep is time.Sleep.
+package timing
+
+import (
+	"context"
+	"time"
+)
+
+// Sleep pauses the current goroutine for at least d; it returns at once
+// for d <= 0.
+func Sleep(d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	sleep(d)
+}
+
+// SleepUntil pauses the current goroutine until t (on the monotonic clock
+// when t has a monotonic reading, as time.Now's results do).
+func SleepUntil(t time.Time) { Sleep(time.Until(t)) }
+
+// SleepContext pauses for at least d, or until ctx is done, whichever
+// comes first; in the second case it returns ctx.Err(). A context that
+// can never be done costs nothing over Sleep.
+func SleepContext(ctx context.Context, d time.Duration) error {
+	if ctx.Done() == nil {
+		Sleep(d)
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d <= 0 {
+		return nil
+	}
+	return sleepContext(ctx, d)
+}
+
+// Precise reports whether Sleep uses the precise mechanism (Linux with a
+// working timerfd) rather than plain time.Sleep.
+func Precise() bool { return precise() }
