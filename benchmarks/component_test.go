@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"lockbench/ctxsys"
 	"lockbench/impl"
 	"lockbench/workload"
 )
@@ -18,9 +17,9 @@ type opBench struct {
 	// fresh: the operation needs ids nobody used (create): its generator
 	// draws from the distribution unique.
 	fresh bool
-	// consume: every iteration removes a context of its own (delete): b.N
-	// more contexts are preloaded after the key space, and iteration i
-	// gets ContextID(keys+i).
+	// consume: every iteration removes a context of its own (delete): each
+	// trial preloads b.N more contexts after the key space, and iteration
+	// i gets the i-th of them.
 	consume bool
 	// tracker: each client gets a tracker, activated on a preloaded
 	// context of its own.
@@ -43,7 +42,7 @@ var managerOps = []opBench{
 		return c.sys.Manager.Update(c.ctx, id, c.state(id))
 	}},
 	{op: workload.ManagerDelete, consume: true, call: func(c *client, _ string, i int) error {
-		return c.sys.Manager.Delete(c.ctx, workload.ContextID(c.keys+i))
+		return c.sys.Manager.Delete(c.ctx, workload.ContextID(c.consumable+i))
 	}},
 	{op: workload.ManagerRecoveryPoint, call: func(c *client, id string, _ int) error {
 		_, err := c.sys.Manager.CreateRecoveryPoint(c.ctx, id)
@@ -90,11 +89,15 @@ func benchComponent(b *testing.B, ops []opBench) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		calls := newOpTable()
+		calls[ob.op] = ob.call
 		name := ob.op.String()[len(ob.op.Component())+1:] // "update" of "manager.update"
 		for _, conc := range set.conc {
 			for _, strategy := range impl.Names() {
-				b.Run(fmt.Sprintf("op=%s/keys=%d/conc=%d/strategy=%s", name, spec.Keys, conc, strategy), func(b *testing.B) {
-					ob.run(b, spec, strategy, conc, set.store)
+				runSub(b, fmt.Sprintf("op=%s/keys=%d/conc=%d/strategy=%s", name, spec.Keys, conc, strategy), setup{
+					strategy: strategy, store: set.store, instrument: true, timed: true,
+					spec: spec, conc: conc, through: ob.through, tracker: ob.tracker, consume: ob.consume,
+					calls: calls,
 				})
 			}
 		}
@@ -109,7 +112,7 @@ func (ob opBench) spec() (*workload.Spec, error) {
 		distribution = workload.Unique
 	}
 	doc := strings.Join([]string{
-		"name: benchmark-" + strings.ReplaceAll(strings.ReplaceAll(ob.op.String(), ".", "-"), "_", "-"),
+		"name: benchmark-" + strings.NewReplacer(".", "-", "_", "-").Replace(ob.op.String()),
 		fmt.Sprintf("mix: {%s: 1}", ob.op),
 		fmt.Sprintf("keys: %d", keys),
 		fmt.Sprintf("preload: %d", keys),
@@ -118,32 +121,4 @@ func (ob opBench) spec() (*workload.Spec, error) {
 		fmt.Sprintf("config: {max_contexts: %d}", workload.MaxMaxContexts),
 	}, "\n")
 	return workload.Parse([]byte(doc), "benchmark of "+ob.op.String())
-}
-
-// run is one sub-benchmark: a fresh system, preloaded, then b.N operations
-// from conc clients, timed.
-func (ob opBench) run(b *testing.B, spec *workload.Spec, strategy string, conc int, storeSpec string) {
-	sys := newSystem(b, strategy, storeSpec, true, spec.Config.System())
-	ctx := b.Context()
-	if err := sys.preload(ctx, ob.through, 0, spec.Preload); err != nil {
-		b.Fatal(err)
-	}
-	if ob.consume {
-		if err := sys.preload(ctx, ob.through, spec.Preload, spec.Preload+b.N); err != nil {
-			b.Fatal(err)
-		}
-	}
-	l := loop{sys: sys, spec: spec, conc: conc, traced: true, timed: true, tracker: ob.tracker}
-	clients, err := l.clients(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	calls := newOpTable()
-	calls[ob.op] = ob.call
-	b.ReportAllocs()
-	if err := l.run(b, clients, calls); err != nil {
-		b.Fatalf("%s: %v (%s)", ob.op, err, ctxsys.ErrorKind(err))
-	}
-	reportLatency(b, clients)
-	sys.reportFigures(b, b.N)
 }

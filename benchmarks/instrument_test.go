@@ -45,20 +45,9 @@ func BenchmarkInstrumentation(b *testing.B) {
 			for _, instrument := range []bool{false, true} {
 				name := fmt.Sprintf("workload=%s/keys=%d/conc=%d/strategy=%s/instrument=%s",
 					spec.Name, spec.Keys, conc, strategy, onOff(instrument))
-				b.Run(name, func(b *testing.B) {
-					sys := newSystem(b, strategy, zeroLatencyStore, instrument, spec.Config.System())
-					if err := sys.preload(b.Context(), viaManager, 0, spec.Preload); err != nil {
-						b.Fatal(err)
-					}
-					l := loop{sys: sys, spec: spec, conc: conc, traced: instrument}
-					clients, err := l.clients(b.Context())
-					if err != nil {
-						b.Fatal(err)
-					}
-					b.ReportAllocs()
-					if err := l.run(b, clients, calls); err != nil {
-						b.Fatal(err)
-					}
+				runSub(b, name, setup{
+					strategy: strategy, store: zeroLatencyStore, instrument: instrument,
+					spec: spec, conc: conc, calls: calls,
 				})
 			}
 		}

@@ -18,7 +18,7 @@ import (
 // client is one benchmark goroutine: its context (carrying its own
 // lock.Trace when instrumented, as the runner's workers do), its key
 // generator, its tracker and its latency histogram. Only its goroutine
-// touches it while the benchmark runs.
+// touches it while a trial runs.
 type client struct {
 	id      int
 	ctx     context.Context
@@ -27,8 +27,11 @@ type client struct {
 	gen     *workload.Generator
 	tracker ctxsys.Tracker // nil unless the benchmark uses trackers
 	keys    int            // preloaded contexts: ContextID(0) … ContextID(keys-1)
-	seq     uint64
-	latency *hdr.Histogram // nil: untimed
+	// consumable: iteration i of the trial may remove
+	// ContextID(consumable+i), preloaded for it (delete).
+	consumable int
+	seq        uint64
+	latency    *hdr.Histogram // nil: untimed
 }
 
 // Latency histogram range and precision, as the runner's recorder: 1 ns to
@@ -63,62 +66,142 @@ type opTable []opFunc
 
 func newOpTable() opTable { return make(opTable, len(workload.AllOps())+1) }
 
-// loop is conc clients sharing b.N iterations of a workload spec's mix:
-// each iteration draws an operation and a key from the client's generator
-// and makes the call the opTable has for it.
-type loop struct {
-	sys     *system
-	spec    *workload.Spec // the generators' mix and key space
-	conc    int
-	traced  bool // give each client a lock.Trace
-	timed   bool // record each operation's latency
-	tracker bool // give each client a tracker, activated on a preloaded context
+// setup describes a sub-benchmark's fixture.
+type setup struct {
+	strategy string
+	store    string // store spec
+	// instrument: instrumented locks (lock.NewSet(true)) and a lock.Trace
+	// per client, as the runner runs; off, plain sync locks and no trace.
+	instrument bool
+	timed      bool           // record each operation's latency
+	spec       *workload.Spec // the generators' mix and key space, the config
+	conc       int
+	through    via  // component the preloaded contexts are created with
+	tracker    bool // give each client a tracker, activated on a preloaded context
+	consume    bool // each iteration removes a context preloaded for it
+	calls      opTable
 }
 
-// clients builds the loop's clients (outside the timer).
-func (l loop) clients(ctx context.Context) ([]*client, error) {
-	gens := l.spec.Generators(l.conc, l.spec.Seed)
-	clients := make([]*client, l.conc)
-	for i := range clients {
-		c := &client{id: i, sys: l.sys, gen: gens[i], keys: l.spec.Preload}
-		c.ctx = ctx
-		if l.traced {
+// fixture is one sub-benchmark's system and clients. It is built on the
+// sub-benchmark's first trial and kept for the others: the testing package
+// calls a benchmark function several times (b.N = 1, 100, …), and
+// preloading for each call would cost more than measuring. Everything
+// measured is reset at the start of each trial.
+type fixture struct {
+	setup
+	sys      *system
+	clients  []*client
+	consumed int // contexts removed by earlier trials (consume)
+}
+
+// ctx is the fixture's context. Not a trial's b.Context: that one is
+// cancelled when its trial ends, and the fixture outlives it.
+var ctx = context.Background()
+
+// newFixture builds a fresh system, preloads it and makes the clients.
+func newFixture(s setup) (*fixture, error) {
+	sys, err := newSystem(s.strategy, s.store, s.instrument, s.spec.Config.System())
+	if err != nil {
+		return nil, err
+	}
+	fx := &fixture{setup: s, sys: sys}
+	if err := fx.sys.preload(ctx, s.through, 0, s.spec.Preload); err != nil {
+		fx.close()
+		return nil, err
+	}
+	gens := s.spec.Generators(s.conc, s.spec.Seed)
+	for i := range s.conc {
+		c := &client{id: i, ctx: ctx, sys: fx.sys, gen: gens[i], keys: s.spec.Preload}
+		if s.instrument {
 			c.ctx = lock.WithTrace(ctx, &c.trace)
 		}
-		if l.timed {
+		if s.timed {
 			c.latency = hdr.New(histLowest, histHighest, histDigits)
 		}
-		if l.tracker {
-			c.tracker = l.sys.NewTracker()
-			id := workload.ContextID(i % max(l.spec.Preload, 1))
+		if s.tracker {
+			c.tracker = fx.sys.NewTracker()
+			id := workload.ContextID(i % max(s.spec.Preload, 1))
 			if err := c.tracker.Activate(ctx, id); err != nil {
+				fx.close()
 				return nil, fmt.Errorf("activate tracker %d on %s: %w", i, id, err)
 			}
 		}
-		clients[i] = c
+		fx.clients = append(fx.clients, c)
 	}
-	return clients, nil
+	return fx, nil
 }
 
-// run resets the timer and the system's figures, runs b.N operations over
+func (fx *fixture) close() { fx.sys.raw.Close() }
+
+// runSub runs one sub-benchmark: the fixture is built on its first trial,
+// every trial runs b.N operations on it, and the store is closed at the
+// end.
+func runSub(b *testing.B, name string, s setup) {
+	var fx *fixture
+	b.Run(name, func(b *testing.B) {
+		if fx == nil {
+			var err error
+			if fx, err = newFixture(s); err != nil {
+				b.Fatal(err)
+			}
+		}
+		fx.trial(b)
+	})
+	if fx != nil {
+		fx.close()
+	}
+}
+
+// trial prepares the fixture for b.N operations, runs them timed and
+// reports the figures.
+func (fx *fixture) trial(b *testing.B) {
+	if fx.consume {
+		from := fx.spec.Preload + fx.consumed
+		if err := fx.sys.preload(ctx, fx.through, from, from+b.N); err != nil {
+			b.Fatal(err)
+		}
+		for _, c := range fx.clients {
+			c.consumable = from
+		}
+		fx.consumed += b.N
+	}
+	for _, c := range fx.clients {
+		if c.latency != nil {
+			c.latency.Reset()
+		}
+	}
+	b.ReportAllocs()
+	if err := fx.run(b); err != nil {
+		b.Fatalf("%v (error kind %q)", err, ctxsys.ErrorKind(err))
+	}
+	if fx.timed {
+		fx.reportLatency(b)
+		fx.sys.reportFigures(b, b.N)
+	}
+}
+
+// run resets the system's figures and the timer, runs b.N operations over
 // the clients, stops the timer and returns the first error. Each client
 // claims iterations from one shared counter until b.N are claimed, so the
-// conc clients stay busy to the end whatever their speed.
-func (l loop) run(b *testing.B, clients []*client, calls opTable) error {
+// conc clients stay busy to the end whatever their speed; each iteration
+// draws an operation and a key from the client's generator and makes the
+// call the opTable has for the operation.
+func (fx *fixture) run(b *testing.B) error {
 	n := int64(b.N)
 	// Claiming a batch at a time keeps the counter's cache line from
-	// becoming the benchmark's bottleneck when operations take
-	// nanoseconds; a batch is small against each client's share, so the
-	// clients still finish together.
-	batch := min(max(n/int64(l.conc*64), 1), 64)
+	// becoming the bottleneck when operations take nanoseconds; a batch
+	// is small against each client's share, so the clients still finish
+	// together.
+	batch := min(max(n/int64(fx.conc*64), 1), 64)
 	var claimed atomic.Int64
 	var firstErr error
 	var errOnce sync.Once
 	var failed atomic.Bool
 	var wg sync.WaitGroup
-	l.sys.resetFigures()
+	fx.sys.resetFigures()
+	cpu0, cpuOK := processCPU()
 	b.ResetTimer()
-	for _, c := range clients {
+	for _, c := range fx.clients {
 		wg.Go(func() {
 			for !failed.Load() {
 				end := claimed.Add(batch)
@@ -127,7 +210,7 @@ func (l loop) run(b *testing.B, clients []*client, calls opTable) error {
 					return
 				}
 				for i := start; i < min(end, n); i++ {
-					if err := c.do(calls, int(i)); err != nil {
+					if err := c.do(fx.calls, int(i)); err != nil {
 						errOnce.Do(func() { firstErr = fmt.Errorf("client %d, iteration %d: %w", c.id, i, err) })
 						failed.Store(true)
 						return
@@ -138,6 +221,11 @@ func (l loop) run(b *testing.B, clients []*client, calls opTable) error {
 	}
 	wg.Wait()
 	b.StopTimer()
+	// CPU per operation is what instrumentation and locking cost even
+	// when other processes share the machine and wall time is noisy.
+	if cpu1, ok := processCPU(); ok && cpuOK {
+		b.ReportMetric(float64(cpu1-cpu0)/float64(n), unitCPU)
+	}
 	return firstErr
 }
 
@@ -163,16 +251,14 @@ func (c *client) call(calls opTable, i int) error {
 	return fmt.Errorf("%w: no call for %s", errUnexpected, op)
 }
 
-// reportLatency reports the p99 latency of the clients' operations, their
-// histograms merged.
-func reportLatency(b *testing.B, clients []*client) {
+// reportLatency reports the p99 latency of the trial's operations, the
+// clients' histograms merged.
+func (fx *fixture) reportLatency(b *testing.B) {
 	merged := hdr.New(histLowest, histHighest, histDigits)
-	for _, c := range clients {
-		if c.latency != nil {
-			merged.Merge(c.latency)
-		}
+	for _, c := range fx.clients {
+		merged.Merge(c.latency)
 	}
 	if merged.TotalCount() > 0 {
-		b.ReportMetric(float64(merged.ValueAtQuantile(99)), "p99-ns")
+		b.ReportMetric(float64(merged.ValueAtQuantile(99)), unitP99)
 	}
 }

@@ -62,8 +62,8 @@ func runWorkload(b *testing.B, spec *workload.Spec, strategy string, conc int, s
 		wait += l.WaitTotalNs
 		heldIO += l.HeldIONs
 	}
-	b.ReportMetric(float64(wait)/n, "lockwait-ns/op")
-	b.ReportMetric(float64(heldIO)/n, "heldio-ns/op")
-	b.ReportMetric(float64(res.Latency["all"].P99Ns), "p99-ns")
-	b.ReportMetric(float64(res.Store.InflightMax), "inflight-max")
+	reportLocks(b, wait, heldIO, n)
+	b.ReportMetric(float64(res.Latency["all"].P99Ns), unitP99)
+	b.ReportMetric(float64(res.Store.InflightMax), unitInflight)
+	b.ReportMetric((res.Process.CPUUserS+res.Process.CPUSysS)*1e9/n, unitCPU)
 }

@@ -133,17 +133,22 @@ func sanitize(s string) string {
 	}, s)
 }
 
-// quickWindowOps is the window of the first pass over a partition.
-// Proving a history illegal means trying every linearization, which on a
-// few hundred concurrent operations can take porcupine seconds; proving a
-// short window illegal is cheap, and most violations are local in time (a
-// stale read, a write that landed out of order, the final state). So every
-// partition is first checked in short windows — each sound on its own, see
-// window — and only when they all pass is it checked in full.
-const quickWindowOps = 64
+// quickWindowOps is the size of the short windows porcupine gets first when
+// a window could not be linearized greedily. Proving a history illegal
+// means trying every linearization, which on a few hundred concurrent
+// operations can take porcupine seconds; proving a short window illegal is
+// cheap, and most violations are local in time (a stale read, a write that
+// landed out of order). Each short window is sound on its own (see window).
+const quickWindowOps = 32
 
-// check decides one partition: a quick pass in short windows, then the
-// full check (in windows of WindowOps when it is longer).
+// quickTimeLimit bounds each check of a short window: one it cannot decide
+// in that time is left to the check of the whole window.
+const quickTimeLimit = 200 * time.Millisecond
+
+// check decides one partition: cheap witnesses first, then window by
+// window (one window unless the partition is longer than WindowOps) a
+// greedy linearization, and where that fails, porcupine — on short windows
+// for a quick proof of a violation, then on the whole window.
 func (l *linCheck) check(p *partition) partResult {
 	if p.skip != "" {
 		return partResult{verdict: porcupine.Unknown, why: p.skip}
@@ -152,40 +157,116 @@ func (l *linCheck) check(p *partition) partResult {
 	if n == 0 {
 		return partResult{verdict: porcupine.Ok}
 	}
-	if n > quickWindowOps {
-		if r, lo, hi, found := l.pass(p, quickWindowOps); found {
+	if r, ok := l.witness(p); ok {
+		return r
+	}
+	windows := (n + l.opt.WindowOps - 1) / l.opt.WindowOps
+	out := partResult{verdict: porcupine.Ok}
+	for w := 0; w < windows; w++ {
+		lo, hi := w*n/windows, (w+1)*n/windows
+		if l.greedy(p, lo, hi) {
+			continue
+		}
+		if hi-lo > quickWindowOps {
+			if r, qlo, qhi, found := l.pass(p, lo, hi, quickWindowOps, min(quickTimeLimit, l.opt.TimeLimit)); found {
+				return l.shrink(p, qlo, qhi, r)
+			}
+		}
+		switch r := l.checkWindow(p, lo, hi, l.opt.TimeLimit); r.verdict {
+		case porcupine.Illegal:
 			return l.shrink(p, lo, hi, r)
+		case porcupine.Unknown:
+			out = r
 		}
 	}
-	size := min(n, l.opt.WindowOps)
-	r, lo, hi, found := l.pass(p, size)
-	switch {
-	case found:
-		return l.shrink(p, lo, hi, r)
-	case r.verdict == porcupine.Ok && size < n:
-		return partResult{verdict: porcupine.Unknown,
+	if out.verdict == porcupine.Ok && windows > 1 {
+		out = partResult{verdict: porcupine.Unknown,
 			why: fmt.Sprintf("more than %d operations, checked in windows: no violation found", l.opt.WindowOps)}
 	}
-	return r
+	return out
 }
 
-// pass checks p in consecutive windows of about size operations. It stops
-// at the first illegal window (found) and returns its bounds; otherwise the
-// result is Ok, or Unknown if a window ran out of time.
-func (l *linCheck) pass(p *partition, size int) (r partResult, lo, hi int, found bool) {
+// greedy reports whether operations lo..hi-1 of p linearize greedily.
+func (l *linCheck) greedy(p *partition, lo, hi int) bool {
+	deadline := time.Now().Add(l.opt.TimeLimit)
+	if l.deadline.Before(deadline) {
+		deadline = l.deadline
+	}
+	return l.ctx.Err() == nil && linearizeGreedily(l.model(p, lo), p.window(lo, hi), deadline)
+}
+
+// witness looks for the cheapest proofs first: the final reads disagreeing
+// among themselves (memory against store: they are read at one instant
+// after every operation returned, so they form a window of their own), and
+// an output no state can produce (more recovery points than the limit).
+// Porcupine would find both, but only after trying every order of the
+// concurrent operations before them.
+func (l *linCheck) witness(p *partition) (partResult, bool) {
 	n := len(p.ops)
-	windows := (n + size - 1) / size
-	r = partResult{verdict: porcupine.Ok}
-	for w := 0; w < windows; w++ {
-		lo, hi = w*n/windows, (w+1)*n/windows
-		switch wr := l.checkWindow(p, lo, hi); wr.verdict {
-		case porcupine.Illegal:
-			return wr, lo, hi, true
-		case porcupine.Unknown:
-			r = wr
+	first := n
+	for first > 0 && p.ops[first-1].Metadata == finalMetadata {
+		first--
+	}
+	if n-first >= 2 && first > 0 {
+		if r := l.checkWindow(p, first, n, l.opt.TimeLimit); r.verdict == porcupine.Illegal {
+			r.shown = n - first
+			// For the visualisation, add the writes of the values the
+			// final reads returned: still illegal (nothing can come between
+			// reads taken at one instant after everything returned), and
+			// it shows which writes left memory and store apart.
+			ops := writersOf(p.ops[:first], p.ops[first:])
+			ops = append(ops, p.ops[first:]...)
+			model := newModel(unknownState, l.opt.Config.MaxRecoveryPoints)
+			if v, info := porcupine.CheckOperationsVerbose(model, ops, min(quickTimeLimit, l.opt.TimeLimit)); v == porcupine.Illegal {
+				r = partResult{verdict: v, info: info, model: model, shown: len(ops)}
+			}
+			return r, true
 		}
 	}
-	return r, 0, 0, false
+	for _, op := range p.ops {
+		in, out := op.Input.(linInput), op.Output.(linOutput)
+		if in.Op == mRecoveryPoints && out.Err == eOK && out.Count > l.opt.Config.MaxRecoveryPoints {
+			model := newModel(unknownState, l.opt.Config.MaxRecoveryPoints)
+			verdict, info := porcupine.CheckOperationsVerbose(model, []porcupine.Operation{op}, l.opt.TimeLimit)
+			if verdict == porcupine.Illegal {
+				return partResult{verdict: verdict, info: info, model: model, shown: 1}, true
+			}
+		}
+	}
+	return partResult{}, false
+}
+
+// writersOf returns the operations of ops that wrote a value one of reads
+// returned.
+func writersOf(ops, reads []porcupine.Operation) []porcupine.Operation {
+	read := map[string]bool{}
+	for _, r := range reads {
+		if out := r.Output.(linOutput); out.Data != "" {
+			read[out.Data] = true
+		}
+	}
+	var out []porcupine.Operation
+	for _, op := range ops {
+		if in := op.Input.(linInput); in.Data != "" && read[in.Data] && !isRead(op) {
+			out = append(out, op)
+		}
+	}
+	return out
+}
+
+// pass checks operations lo..hi-1 of p with porcupine in consecutive
+// windows of about size operations, and stops at the first illegal one
+// (found), returning its bounds.
+func (l *linCheck) pass(p *partition, lo, hi, size int, limit time.Duration) (r partResult, wlo, whi int, found bool) {
+	n := hi - lo
+	windows := (n + size - 1) / size
+	for w := 0; w < windows; w++ {
+		wlo, whi = lo+w*n/windows, lo+(w+1)*n/windows
+		if wr := l.checkWindow(p, wlo, whi, limit); wr.verdict == porcupine.Illegal {
+			return wr, wlo, whi, true
+		}
+	}
+	return partResult{}, 0, 0, false
 }
 
 // shrink halves an illegal window while a half is still illegal, so the
@@ -195,9 +276,10 @@ func (l *linCheck) shrink(p *partition, lo, hi int, best partResult) partResult 
 	best.shown = hi - lo
 	for hi-lo > 16 {
 		mid := (lo + hi) / 2
-		if r := l.checkWindow(p, lo, mid); r.verdict == porcupine.Illegal {
+		limit := min(quickTimeLimit, l.opt.TimeLimit)
+		if r := l.checkWindow(p, lo, mid, limit); r.verdict == porcupine.Illegal {
 			best, hi = r, mid
-		} else if r := l.checkWindow(p, mid, hi); r.verdict == porcupine.Illegal {
+		} else if r := l.checkWindow(p, mid, hi, limit); r.verdict == porcupine.Illegal {
 			best, lo = r, mid
 		} else {
 			break
@@ -207,11 +289,23 @@ func (l *linCheck) shrink(p *partition, lo, hi int, best partResult) partResult 
 	return best
 }
 
-func (l *linCheck) checkWindow(p *partition, lo, hi int) partResult {
+func (l *linCheck) checkWindow(p *partition, lo, hi int, limit time.Duration) partResult {
 	left := time.Until(l.deadline)
 	if left <= 0 || l.ctx.Err() != nil {
 		return partResult{verdict: porcupine.Unknown, why: "time budget spent before the check"}
 	}
+	model := l.model(p, lo)
+	verdict, info := porcupine.CheckOperationsVerbose(model, p.window(lo, hi), min(limit, left))
+	r := partResult{verdict: verdict, info: info, model: model}
+	if verdict == porcupine.Unknown {
+		r.why = fmt.Sprintf("porcupine ran out of time (%v per check)", limit)
+	}
+	return r
+}
+
+// model is the model of p for a window starting at operation lo: from the
+// initial state for the first window, from an unknown state otherwise.
+func (l *linCheck) model(p *partition, lo int) porcupine.Model {
 	init := absentState
 	switch {
 	case lo > 0:
@@ -219,13 +313,7 @@ func (l *linCheck) checkWindow(p *partition, lo, hi int) partResult {
 	case p.kind == partTracker:
 		init = trackerZero
 	}
-	model := newModel(init, l.opt.Config.MaxRecoveryPoints)
-	verdict, info := porcupine.CheckOperationsVerbose(model, p.window(lo, hi), min(l.opt.TimeLimit, left))
-	r := partResult{verdict: verdict, info: info, model: model}
-	if verdict == porcupine.Unknown {
-		r.why = fmt.Sprintf("porcupine ran out of time (%v per check)", l.opt.TimeLimit)
-	}
-	return r
+	return newModel(init, l.opt.Config.MaxRecoveryPoints)
 }
 
 // window returns operations lo..hi-1 of p, made sound to check on their
@@ -259,7 +347,53 @@ func (p *partition) window(lo, hi int) []porcupine.Operation {
 		}
 		out = append(out, op)
 	}
+	preferEarlyReturns(out)
 	return out
+}
+
+// preferEarlyReturns permutes the call times within each run of calls that
+// no return separates, so that the operation that returned first gets the
+// earliest of them. Which returns precede which calls is unchanged, so the
+// real-time order — and the verdict — is too; but porcupine tries pending
+// operations in call order, and an operation that returned first was most
+// likely applied first (it got the lock first), so a serialised history is
+// found without backtracking through every order of its waiting callers.
+func preferEarlyReturns(ops []porcupine.Operation) {
+	type event struct {
+		t    int64
+		call bool
+		op   int
+	}
+	events := make([]event, 0, 2*len(ops))
+	for i, op := range ops {
+		events = append(events, event{op.Call, true, i}, event{op.Return, false, i})
+	}
+	// As porcupine orders them: by time, calls before returns at a tie.
+	sort.Slice(events, func(a, b int) bool {
+		if events[a].t != events[b].t {
+			return events[a].t < events[b].t
+		}
+		return events[a].call && !events[b].call
+	})
+	var run []int
+	var times []int64
+	for start := 0; start < len(events); {
+		if !events[start].call {
+			start++
+			continue
+		}
+		run, times = run[:0], times[:0]
+		end := start
+		for ; end < len(events) && events[end].call; end++ {
+			run = append(run, events[end].op)
+			times = append(times, events[end].t)
+		}
+		sort.SliceStable(run, func(a, b int) bool { return ops[run[a]].Return < ops[run[b]].Return })
+		for k, i := range run {
+			ops[i].Call = times[k]
+		}
+		start = end
+	}
 }
 
 // maybe returns op with an unknown outcome; false for a read, which then
@@ -453,6 +587,8 @@ func (b *builder) trackerRecoveryPoint(r *rec, name string) {
 	b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mRecoveryPoint, Maybe: true})
 }
 
+const finalMetadata = "state at quiescence, read by the checker"
+
 // addFinal appends the quiescent state of every partition as a read by an
 // extra client after every operation: an acknowledged write that was lost,
 // or a deleted context that came back, then shows up as a violation.
@@ -461,7 +597,7 @@ func (b *builder) addFinal(q *quiescent, workers int) {
 	final := func(p *partition, in linInput, out linOutput) {
 		p.ops = append(p.ops, porcupine.Operation{
 			ClientId: workers + 1, Input: in, Output: out, Call: at, Return: at,
-			Metadata: "state at quiescence, read by the checker",
+			Metadata: finalMetadata,
 		})
 	}
 	for _, p := range b.parts {

@@ -309,6 +309,9 @@ func describeOperation(input, output interface{}) string {
 		args = append(args, fmt.Sprintf("%q", in.Data))
 	}
 	call := fmt.Sprintf("%s(%s)", in.Name, strings.Join(args, ", "))
+	if strings.HasPrefix(in.Name, "final ") {
+		call = in.Name // the checker's read at quiescence
+	}
 	switch {
 	case in.Maybe:
 		return fmt.Sprintf("%s → ? (%s: may or may not have happened)", call, out.Err)

@@ -119,10 +119,13 @@ type Observer struct {
 	failures atomic.Int64 // failure entries kept, all slots
 }
 
+// blockRecs is the size of a block of recorded operations (about 64 KiB).
+const blockRecs = 512
+
 // slot is one worker's buffer. It is padded so two workers never write the
 // same cache line.
 type slot struct {
-	recs      []rec
+	blocks    [][]rec // recorded operations, in blocks so growth never copies them
 	failures  []failure
 	quota     int64 // entries reserved and not used yet
 	dropped   int64 // operations not recorded because the cap was reached
@@ -175,7 +178,11 @@ func (o *Observer) Record(worker int, op Op) {
 		return
 	}
 	s.quota--
-	s.recs = append(s.recs, rec{
+	if last := len(s.blocks) - 1; last < 0 || len(s.blocks[last]) == cap(s.blocks[last]) {
+		s.blocks = append(s.blocks, make([]rec, 0, blockRecs))
+	}
+	last := len(s.blocks) - 1
+	s.blocks[last] = append(s.blocks[last], rec{
 		call: op.Call, ret: op.Return, version: op.Version, outVersion: op.OutVersion,
 		key: op.Key, data: op.Data, outData: op.OutData, outIDs: op.OutIDs,
 		outCount: int32(min(op.OutCount, math.MaxInt32)), tracker: int32(op.Tracker),
@@ -257,7 +264,9 @@ func (o *Observer) collect() *history {
 	n := 0
 	for i := range o.slots {
 		s := &o.slots[i]
-		n += len(s.recs)
+		for _, b := range s.blocks {
+			n += len(b)
+		}
 		h.cut = min(h.cut, s.firstDrop)
 		h.dropped += s.dropped
 		h.seen |= s.seen
@@ -266,7 +275,10 @@ func (o *Observer) collect() *history {
 	}
 	h.recs = make([]rec, 0, n)
 	for i := range o.slots {
-		h.recs = append(h.recs, o.slots[i].recs...)
+		for _, b := range o.slots[i].blocks {
+			h.recs = append(h.recs, b...)
+		}
+		o.slots[i].blocks = nil // Check runs once; let the blocks go
 	}
 	h.applyCut()
 	h.failuresDropped = max(0, o.failures.Load()-int64(o.opt.HistoryCap))

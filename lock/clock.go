@@ -29,7 +29,24 @@ func nanotime() int64 { return int64(time.Since(epoch)) }
 const calibrationNs = 100 * int64(time.Millisecond)
 
 // Calibration point, taken at load.
-var tick0, nano0 = ticks(), nanotime()
+var tick0, nano0 = readPair()
+
+// readPair reads both clocks at (nearly) one instant: nanotime between two
+// tick reads, keeping the tightest of a few tries, so that a preemption
+// between two reads (under load it can last milliseconds) does not skew the
+// rate.
+func readPair() (tick, nano int64) {
+	width := int64(math.MaxInt64)
+	for range 5 {
+		t1 := ticks()
+		n := nanotime()
+		t2 := ticks()
+		if t2-t1 < width {
+			width, tick, nano = t2-t1, t1+(t2-t1)/2, n
+		}
+	}
+	return tick, nano
+}
 
 // calibrated holds the rate's float64 bits once measured over
 // calibrationNs; 0 until then.
@@ -46,7 +63,7 @@ func rate() tickRate {
 	if bits := calibrated.Load(); bits != 0 {
 		return tickRate(math.Float64frombits(bits))
 	}
-	t, n := ticks(), nanotime()
+	t, n := readPair()
 	if t <= tick0 || n <= nano0 {
 		return 1 / tscTicksPerNsGuess
 	}

@@ -42,7 +42,7 @@ func barPlot(pl *plot.Plot, p Panel, st map[string]seriesStyle) {
 	}
 	g := plotter.NewGrid()
 	g.Horizontal.Color = nil
-	g.Vertical.Color = color.Gray{0xE4}
+	g.Vertical.Color = color.Gray{gridGray}
 	g.Vertical.Width = vg.Points(0.5)
 	pl.Add(g, h)
 	pl.X.Min, pl.X.Max = 0, barAxisMax

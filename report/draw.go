@@ -34,6 +34,12 @@ const (
 
 var sansFont = font.Font{Typeface: "Liberation", Variant: "Sans"}
 
+// Greys of the grid lines and of the "no data" messages.
+const (
+	gridGray    = 0xE4
+	messageGray = 0x60
+)
+
 func textStyle(size vg.Length) text.Style {
 	return text.Style{
 		Color:   color.Black,
@@ -51,7 +57,7 @@ func RenderFigure(f Figure, strategies []string, opt Options, format string) ([]
 	switch format {
 	case FormatPNG:
 		c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(opt.DPI))
-		if err := drawFigure(draw.New(c), f, styles(strategies)); err != nil {
+		if err := drawFigure(draw.New(c), f, strategies); err != nil {
 			return nil, fmt.Errorf("report: plot %s: %w", f.Name, err)
 		}
 		b, err := encodePNG(c.Image())
@@ -61,7 +67,7 @@ func RenderFigure(f Figure, strategies []string, opt Options, format string) ([]
 		return b, nil
 	case FormatSVG:
 		c := vgsvg.New(w, h)
-		if err := drawFigure(draw.New(c), f, styles(strategies)); err != nil {
+		if err := drawFigure(draw.New(c), f, strategies); err != nil {
 			return nil, fmt.Errorf("report: plot %s: %w", f.Name, err)
 		}
 		var buf bytes.Buffer
@@ -98,10 +104,13 @@ func figureSize(f Figure, opt Options) (w, h vg.Length) {
 	if rows > 1 {
 		panel = panel * 7 / 10
 	}
+	if f.Grow > 1 {
+		panel = vg.Length(float64(panel) * f.Grow)
+	}
 	return w, titleHeight + legendHeight*vg.Length(legendRows(f, w)) + panel*vg.Length(rows)
 }
 
-func drawFigure(dc draw.Canvas, f Figure, st map[string]seriesStyle) (err error) {
+func drawFigure(dc draw.Canvas, f Figure, strategies []string) (err error) {
 	// gonum/plot panics on impossible axes (a log axis with a value ≤ 0);
 	// a bug of ours must not take the whole report down with it.
 	defer func() {
@@ -116,7 +125,8 @@ func drawFigure(dc draw.Canvas, f Figure, st map[string]seriesStyle) (err error)
 	title.XAlign, title.YAlign = draw.XCenter, draw.YTop
 	dc.FillText(title, vg.Point{X: dc.Center().X, Y: dc.Max.Y - 4}, f.Title)
 
-	entries := legendEntries(f, st)
+	st := styles(strategies)
+	entries := legendEntries(f, st, strategies)
 	lrows := legendRows(f, dc.Max.X-dc.Min.X)
 	drawLegend(draw.Crop(dc, 0, 0, 0, -(dc.Max.Y-dc.Min.Y-legendHeight*vg.Length(lrows))), entries)
 
@@ -217,7 +227,7 @@ func emptyPlot(pl *plot.Plot, msg string) *plot.Plot {
 	}
 	sty := textStyle(axisLabelSize)
 	sty.XAlign, sty.YAlign = draw.XCenter, draw.YCenter
-	sty.Color = color.Gray{0x60}
+	sty.Color = color.Gray{messageGray}
 	pl.Add(message{text: msg, style: sty})
 	pl.X.Min, pl.X.Max, pl.Y.Min, pl.Y.Max = 0, 1, 0, 1
 	pl.X.Label.Text = ""
@@ -264,7 +274,8 @@ func addSeries(pl *plot.Plot, s Series, sty seriesStyle, yLog bool) error {
 	}
 	l.LineStyle = line
 	pl.Add(l)
-	if s.Markers {
+	// A line of one point draws nothing: mark it.
+	if s.Markers || len(s.Line) == 1 {
 		sc, err := plotter.NewScatter(xys(s.Line))
 		if err != nil {
 			return err
@@ -339,8 +350,12 @@ func (e errorBars) YError(i int) (low, high float64) {
 }
 
 // logPad widens a log axis by this factor at each end, so markers at the
-// extremes are not cut in half.
-const logPad = 1.25
+// extremes are not cut in half; minLogSpan is the narrowest log axis, as a
+// ratio of its ends.
+const (
+	logPad     = 1.25
+	minLogSpan = 10
+)
 
 func configureAxis(ax *plot.Axis, logScale bool, ticks []Tick, lo, hi float64) {
 	if hi > lo {
@@ -355,8 +370,15 @@ func configureAxis(ax *plot.Axis, logScale bool, ticks []Tick, lo, hi float64) {
 			ax.Min = math.Min(ax.Min, ticks[0].Value)
 			ax.Max = math.Max(ax.Max, ticks[len(ticks)-1].Value)
 		}
-		ax.Min /= logPad
-		ax.Max *= logPad
+		// At least a decade, centred on the data, so that the axis has
+		// labelled ticks however close together the values are.
+		if span := ax.Max / ax.Min; span < minLogSpan {
+			widen := math.Sqrt(minLogSpan / span)
+			ax.Min, ax.Max = ax.Min/widen, ax.Max*widen
+		} else {
+			ax.Min /= logPad
+			ax.Max *= logPad
+		}
 	} else if len(ticks) == 0 && !(hi > lo) {
 		// Linear value axes start at zero: a bar or line that starts
 		// elsewhere exaggerates differences.
@@ -453,8 +475,8 @@ func tickLabel(v float64) string {
 // so drawn under it.
 func addGrid(pl *plot.Plot) {
 	g := plotter.NewGrid()
-	g.Vertical.Color = color.Gray{0xE4}
-	g.Horizontal.Color = color.Gray{0xE4}
+	g.Vertical.Color = color.Gray{gridGray}
+	g.Horizontal.Color = color.Gray{gridGray}
 	g.Vertical.Width = vg.Points(0.5)
 	g.Horizontal.Width = vg.Points(0.5)
 	pl.Add(g)

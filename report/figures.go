@@ -39,6 +39,9 @@ type Figure struct {
 	Panels  []Panel
 	// Cols is the number of panel columns (rows follow).
 	Cols int
+	// Grow multiplies the height of the panels when above 1: a panel with
+	// many bars needs room for their labels.
+	Grow float64
 }
 
 // Panel is one set of axes.
@@ -329,16 +332,16 @@ func spectrumX(percentile float64) (float64, bool) {
 }
 
 func lockWaitFigure(w *Workload) Figure {
-	var all []float64
-	for _, c := range w.Cells {
-		for _, v := range c.LockWait {
-			all = append(all, v)
-		}
-	}
-	scale, unit := timeUnitFor(positiveMax(all))
 	var panels []Panel
 	var idle []string
 	for _, lock := range w.Locks {
+		// Each panel in its own unit: one lock's waits may be a
+		// thousand times another's.
+		var all []float64
+		for _, c := range w.Cells {
+			all = append(all, c.LockWait[lock])
+		}
+		scale, unit := timeUnitFor(positiveMax(all))
 		p := Panel{
 			Title: lock, XLabel: concurrencyLabel, YLabel: "wait per op (" + unit + ", log)",
 			XLog: true, YLog: true, XTicks: concurrencyTicks(w.Concurrencies),
@@ -372,6 +375,10 @@ func lockWaitFigure(w *Workload) Figure {
 	return Figure{Title: w.Name + ": lock wait per operation", Caption: caption, Panels: panels, Cols: cols}
 }
 
+// barsPerPanel is the number of bars a panel of the default height holds
+// with legible labels.
+const barsPerPanel = 15
+
 func heldIOFigure(w *Workload) Figure {
 	p := Panel{
 		XLabel: "held across store I/O (% of the lock's hold time)", XMin: 0, XMax: 100,
@@ -387,6 +394,7 @@ func heldIOFigure(w *Workload) Figure {
 		}
 	}
 	return Figure{
+		Grow:  float64(len(p.Bars)) / barsPerPanel,
 		Title: fmt.Sprintf("%s: lock hold time inside store I/O at N=%d", w.Name, w.Top),
 		Caption: fmt.Sprintf("Share of each lock's hold time during which its holder was inside store I/O (held_io_ns / hold_total_ns), %s at concurrency %d, summed over the repetitions; a missing bar means the strategy does not have or never held that lock.",
 			w.Name, w.Top),
@@ -485,6 +493,10 @@ func uslFigure(w *Workload) Figure {
 	return Figure{Title: w.Name + ": scalability (USL fit)", Caption: caption, Panels: []Panel{p}, Cols: 1}
 }
 
+// timelineMarkersBelow: a timeline with at most this many intervals gets
+// a marker per interval.
+const timelineMarkersBelow = 12
+
 func timelineFigure(w *Workload) Figure {
 	var p99s []float64
 	for _, r := range w.Representative {
@@ -514,6 +526,9 @@ func timelineFigure(w *Workload) Figure {
 			}
 			prev = t.TS
 		}
+		// A short run has few intervals: mark them, or two points make
+		// a line that looks measured all along.
+		ts.Markers, ls.Markers = len(ts.Line) <= timelineMarkersBelow, len(ls.Line) <= timelineMarkersBelow
 		tput.Series = append(tput.Series, ts)
 		lat.Series = append(lat.Series, ls)
 	}

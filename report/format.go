@@ -99,7 +99,10 @@ func formatBytes(b float64) string {
 
 // formatRatio formats a ratio to the baseline: "×3.10".
 func formatRatio(r float64) string {
-	if math.IsNaN(r) || math.IsInf(r, 0) {
+	switch {
+	case math.IsInf(r, 1):
+		return "×∞" // the baseline's median is zero
+	case math.IsNaN(r) || math.IsInf(r, 0):
 		return notAvailable
 	}
 	return "×" + sig3(r)

@@ -104,3 +104,40 @@ func TestStylesStableAndDistinct(t *testing.T) {
 		t.Error("naive does not have its fixed style")
 	}
 }
+
+func TestCellWarningTexts(t *testing.T) {
+	w := func(rep int, kind, msg string) analysis.Warning {
+		return analysis.Warning{Strategy: "naive", Concurrency: 8, Repetition: rep, Kind: kind, Message: msg}
+	}
+	tests := []struct {
+		name string
+		in   []analysis.Warning
+		want []string
+	}{
+		{"one", []analysis.Warning{w(2, "littles-law", "ratio 0.82 outside 0.9–1.1")}, []string{"repetition 2: ratio 0.82 outside 0.9–1.1"}},
+		{"figures differ", []analysis.Warning{
+			w(1, "littles-law", "ratio 0.82 outside 0.9–1.1"),
+			w(2, "littles-law", "ratio 0.85 outside 0.9–1.1"),
+			w(3, "littles-law", "ratio 1.20 outside 0.9–1.1"),
+		}, []string{"repetitions 1–3: ratio 0.82, 0.85, 1.20 outside 0.9–1.1"}},
+		{"same message", []analysis.Warning{w(1, "run", "store slow"), w(3, "run", "store slow")}, []string{"repetitions 1, 3: store slow"}},
+		{"different messages of one kind stay apart", []analysis.Warning{
+			w(1, "run", "only 13 operations measured: percentiles are coarse"),
+			w(1, "run", "Little's law ratio 0.85 is outside 0.9–1.1"),
+		}, []string{"repetition 1: only 13 operations measured: percentiles are coarse", "repetition 1: Little's law ratio 0.85 is outside 0.9–1.1"}},
+		{"cell-wide", []analysis.Warning{w(-1, "spread", "throughput varies by 32%")}, []string{"throughput varies by 32%"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := cellWarningTexts(tc.in)
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %q, want %q", got, tc.want)
+			}
+			for i := range got {
+				if got[i] != tc.want[i] {
+					t.Errorf("text %d = %q, want %q", i, got[i], tc.want[i])
+				}
+			}
+		})
+	}
+}

@@ -1,6 +1,9 @@
 package report
 
 import (
+	"cmp"
+	"slices"
+
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -8,8 +11,8 @@ import (
 // legendEntry is one strategy in a figure's legend. The legend sits below
 // the panels, never over the data.
 type legendEntry struct {
-	Label string
-	Style seriesStyle
+	Label, Strategy string
+	Style           seriesStyle
 	// Line, Marker and Swatch say how the thumbnail is drawn.
 	Line, Marker, Swatch bool
 }
@@ -22,8 +25,9 @@ const (
 	legendMargin  = 10
 )
 
-// legendEntries lists each distinct label of f once, in panel order.
-func legendEntries(f Figure, st map[string]seriesStyle) []legendEntry {
+// legendEntries lists each distinct label of f once, in the order of the
+// strategies (then by label), whichever panel shows it first.
+func legendEntries(f Figure, st map[string]seriesStyle, order []string) []legendEntry {
 	var out []legendEntry
 	index := map[string]int{}
 	add := func(label, strategy string) *legendEntry {
@@ -31,7 +35,7 @@ func legendEntries(f Figure, st map[string]seriesStyle) []legendEntry {
 			return &out[i]
 		}
 		index[label] = len(out)
-		out = append(out, legendEntry{Label: label, Style: styleOf(st, strategy)})
+		out = append(out, legendEntry{Label: label, Strategy: strategy, Style: styleOf(st, strategy)})
 		return &out[len(out)-1]
 	}
 	for _, p := range f.Panels {
@@ -44,12 +48,15 @@ func legendEntries(f Figure, st map[string]seriesStyle) []legendEntry {
 			}
 			e := add(s.label(), s.Strategy)
 			e.Line = e.Line || len(s.Line) > 0
-			e.Marker = e.Marker || s.Markers || len(s.Scatter) > 0
+			e.Marker = e.Marker || s.Markers || len(s.Scatter) > 0 || len(s.Line) == 1
 		}
 		for _, b := range p.Bars {
 			add(b.Strategy, b.Strategy).Swatch = true
 		}
 	}
+	slices.SortStableFunc(out, func(a, b legendEntry) int {
+		return cmp.Or(cmp.Compare(strategyRank(order, a.Strategy), strategyRank(order, b.Strategy)), cmp.Compare(a.Label, b.Label))
+	})
 	return out
 }
 
@@ -81,7 +88,7 @@ func packLegend(entries []legendEntry, width vg.Length) [][]legendEntry {
 // legendRows is the number of legend rows f needs at width (at least one,
 // so every figure has the same layout).
 func legendRows(f Figure, width vg.Length) int {
-	return max(1, len(packLegend(legendEntries(f, nil), width)))
+	return max(1, len(packLegend(legendEntries(f, nil, nil), width)))
 }
 
 // drawLegend draws the entries centred in rows from the top of c.

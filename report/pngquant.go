@@ -45,12 +45,24 @@ func encodePNG(img image.Image) ([]byte, error) {
 	unpack := func(c uint32) color.RGBA {
 		return color.RGBA{R: uint8(c >> 24), G: uint8(c >> 16), B: uint8(c >> 8), A: uint8(c)}
 	}
+	// The style colours come first, whatever their pixel count: a
+	// strategy drawn with a few markers only must keep its exact colour.
 	palette := make(color.Palette, 0, 256)
-	for _, c := range colors[:min(256, len(colors))] {
-		palette = append(palette, unpack(c))
+	reserved := map[uint32]bool{}
+	for _, c := range reservedColors() {
+		packed := uint32(c.R)<<24 | uint32(c.G)<<16 | uint32(c.B)<<8 | uint32(c.A)
+		if !reserved[packed] {
+			reserved[packed] = true
+			palette = append(palette, c)
+		}
 	}
-	if len(palette) == 0 {
-		palette = append(palette, color.White)
+	for _, c := range colors {
+		if len(palette) == cap(palette) {
+			break
+		}
+		if !reserved[c] {
+			palette = append(palette, unpack(c))
+		}
 	}
 	// Each distinct colour is matched to the palette once.
 	index := make(map[uint32]uint8, len(colors))
@@ -69,4 +81,17 @@ func encodePNG(img image.Image) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// reservedColors are the flat colours of every plot: background, text,
+// grid, messages and every strategy colour.
+func reservedColors() []color.RGBA {
+	out := []color.RGBA{
+		{0xFF, 0xFF, 0xFF, 0xFF}, {0x00, 0x00, 0x00, 0xFF},
+		{gridGray, gridGray, gridGray, 0xFF}, {messageGray, messageGray, messageGray, 0xFF},
+	}
+	for _, s := range knownStrategies {
+		out = append(out, fixedStyles[s].Color)
+	}
+	return append(out, extraColors...)
 }

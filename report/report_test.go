@@ -51,7 +51,14 @@ var rendered = sync.OnceValues(func() (string, error) {
 			return "", err
 		}
 	}
-	return dir, Render(syntheticFile(), dir, Options{})
+	// Half the default resolution unless the report is rendered to be
+	// looked at: the tests check files and structure, not pixels, and
+	// rasterising dominates their time under -race.
+	opt := Options{DPI: 48}
+	if *renderDir != "" {
+		opt = Options{}
+	}
+	return dir, Render(syntheticFile(), dir, opt)
 })
 
 // syntheticModel is the model of syntheticFile, built once: the USL

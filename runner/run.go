@@ -60,6 +60,11 @@ const (
 	DefaultDrainTimeout = 5 * time.Second
 	timelineInterval    = 100 * time.Millisecond
 	preloadWorkers      = 32
+	// preloadAttempts bounds the retries of a preload step that failed in
+	// the store: with injected failures (sim errors=p) the preload must
+	// still build the workload's starting state, and only a store failing
+	// nearly always (p^20) fails the run.
+	preloadAttempts = 20
 )
 
 // Name is the stem of a run's files.
@@ -139,6 +144,12 @@ func RunOne(ctx context.Context, p Params) (res results.Run, err error) {
 		Consistency: results.Consistency{Anomalies: map[string]int64{}, Linearizable: results.LinSkipped},
 	}
 	fail := func(err error) (results.Run, error) {
+		if ctx.Err() != nil {
+			// Cut short by the interrupt (a store call or preload step
+			// returned the cancellation): not a failure of the system.
+			res.Status, res.Reason = results.StatusInterrupted, "interrupted by signal before the measured phase"
+			return res, context.Canceled
+		}
 		res.Status, res.Reason = results.StatusFailed, err.Error()
 		return res, err
 	}
@@ -244,6 +255,26 @@ func RunOne(ctx context.Context, p Params) (res results.Run, err error) {
 	}
 	allDone := make(chan struct{})
 	go func() { workersWG.Wait(); wg.Wait(); close(allDone) }()
+	// leaveStore hands the store of an abandoned run to whoever leaves it
+	// last: closing it under workers still inside store calls is unsafe,
+	// but a store left open keeps the temporary files of file and bolt.
+	// An interrupted run's workers leave at once (their context is
+	// cancelled); a stalled run's may never leave.
+	leaveStore := func(reason string) {
+		closeStore = false
+		r.stop.Store(true)
+		wait := time.Duration(0)
+		if reason == reasonInterrupted {
+			cancelRun()
+			wait = time.Second
+		}
+		select {
+		case <-allDone:
+			raw.Close()
+		case <-time.After(wait):
+			go func() { <-allDone; raw.Close() }()
+		}
+	}
 
 	// Warm-up.
 	ctl := &controller{r: r, workers: workers, stall: p.StallTimeout, allDone: allDone}
@@ -252,7 +283,7 @@ func RunOne(ctx context.Context, p Params) (res results.Run, err error) {
 	}
 	if spec.Warmup > 0 {
 		if reason := ctl.wait(ctx, time.Now().Add(spec.Warmup), nil); reason != "" {
-			closeStore = false // workers may still be inside store calls
+			leaveStore(reason)
 			return ctl.abandon(&res, reason)
 		}
 	}
@@ -282,7 +313,7 @@ func RunOne(ctx context.Context, p Params) (res results.Run, err error) {
 	ru1, rt1 := readRusage(), readRuntime()
 	res.Profiles = stopProfiles()
 	if reason != "" && reason != reasonInterrupted {
-		closeStore = false // workers may still be inside store calls
+		leaveStore(reason)
 		return ctl.abandon(&res, reason)
 	}
 	if reason == reasonInterrupted {
@@ -357,14 +388,14 @@ func RunOne(ctx context.Context, p Params) (res results.Run, err error) {
 	res.Timeline = tl.points
 	res.HarnessNsPerOp = harnessCost()
 	res.DrainedOps = drained
-	res.Warnings = append(res.Warnings, runWarnings(&res, p)...)
+	res.Warnings = append(res.Warnings, runWarnings(&res)...)
 
 	if quiescent {
 		if held := locks.Held(); len(held) > 0 {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("locks still held at quiescence: %s", strings.Join(held, ", ")))
 		}
 		outDir := p.OutDir
-		res.Consistency = r.obs.Check(ctx, consistency.Input{System: sys, Trackers: trackers, Store: raw, OutDir: outDir, RunName: p.Name()})
+		res.Consistency = r.obs.Check(ctx, consistency.Input{System: sys, Trackers: trackers, Store: newCheckView(raw), OutDir: outDir, RunName: p.Name()})
 	} else {
 		res.Consistency.Notes = append(res.Consistency.Notes, "not checked: operations still in flight after the drain bound")
 	}
@@ -409,24 +440,31 @@ func preload(ctx context.Context, r *run, sys *impl.System, trackers []ctxsys.Tr
 					return
 				}
 				key := workload.ContextID(i)
-				rec := consistency.Op{Key: key, Client: -1, Tracker: -1, Call: r.now()}
-				var err error
-				if viaAdapter {
-					rec.Kind = "adapter.create"
-					var ac ctxsys.AdapterContext
-					ac, err = sys.Adapter.Create(ctx, key, pw.newData(&rec))
-					rec.OutVersion = ac.Version
-				} else {
-					rec.Kind = "manager.create"
-					err = sys.Manager.Create(ctx, key, pw.newState(key, &rec))
+				err := retryStore(ctx, func() error {
+					rec := consistency.Op{Key: key, Client: -1, Tracker: -1, Call: r.now()}
+					var err error
+					if viaAdapter {
+						rec.Kind = "adapter.create"
+						var ac ctxsys.AdapterContext
+						ac, err = sys.Adapter.Create(ctx, key, pw.newData(&rec))
+						rec.OutVersion = ac.Version
+					} else {
+						rec.Kind = "manager.create"
+						err = sys.Manager.Create(ctx, key, pw.newState(key, &rec))
+					}
+					rec.Return, rec.Err = r.now(), ctxsys.ErrorKind(err)
+					mu.Lock()
+					r.obs.Record(-1, rec)
+					mu.Unlock()
+					return err
+				})
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = fmt.Errorf("runner: preload %s: %w", key, err)
+					}
+					mu.Unlock()
 				}
-				rec.Return, rec.Err = r.now(), ctxsys.ErrorKind(err)
-				mu.Lock()
-				r.obs.Record(-1, rec)
-				if err != nil && firstErr == nil {
-					firstErr = fmt.Errorf("runner: preload %s: %w", key, err)
-				}
-				mu.Unlock()
 			}
 		}()
 	}
@@ -437,10 +475,13 @@ func preload(ctx context.Context, r *run, sys *impl.System, trackers []ctxsys.Tr
 	if usesTracker && n > 0 {
 		for i, tr := range trackers {
 			key := workload.ContextID(i % n)
-			rec := consistency.Op{Kind: "tracker.activate", Key: key, Client: -1, Tracker: i, Call: r.now()}
-			err := tr.Activate(ctx, key)
-			rec.Return, rec.Err = r.now(), ctxsys.ErrorKind(err)
-			r.obs.Record(-1, rec)
+			err := retryStore(ctx, func() error {
+				rec := consistency.Op{Kind: "tracker.activate", Key: key, Client: -1, Tracker: i, Call: r.now()}
+				err := tr.Activate(ctx, key)
+				rec.Return, rec.Err = r.now(), ctxsys.ErrorKind(err)
+				r.obs.Record(-1, rec)
+				return err
+			})
 			if err != nil {
 				return fmt.Errorf("runner: preload: activate tracker %d on %s: %w", i, key, err)
 			}
@@ -452,6 +493,27 @@ func preload(ctx context.Context, r *run, sys *impl.System, trackers []ctxsys.Tr
 		}
 	}
 	return nil
+}
+
+// retryStore runs step until it succeeds, fails otherwise than in the
+// store, or has failed in the store preloadAttempts times. A create that
+// failed in the store may have changed memory all the same (refactored
+// inserts before it writes): its retry's ErrExists means the context is
+// there, which is what the preload wants.
+func retryStore(ctx context.Context, step func() error) error {
+	var err error
+	for attempt := 1; attempt <= preloadAttempts; attempt++ {
+		err = step()
+		switch {
+		case err == nil:
+			return nil
+		case attempt > 1 && errors.Is(err, ctxsys.ErrExists):
+			return nil
+		case ctx.Err() != nil || !errors.Is(err, ctxsys.ErrStore):
+			return err
+		}
+	}
+	return fmt.Errorf("%w (%d attempts)", err, preloadAttempts)
 }
 
 // work is one worker's loop. Closed loop, it stops issuing operations when
@@ -602,6 +664,11 @@ func (c *controller) wait(ctx context.Context, deadline time.Time, tl *timeline)
 		case <-timer:
 			return ""
 		case <-c.allDone:
+			// Workers also finish when ctx is cancelled: select picks
+			// among ready cases at random, so ask ctx which it was.
+			if ctx.Err() != nil {
+				return reasonInterrupted
+			}
 			return ""
 		case now := <-tick.C:
 			if tl != nil {
@@ -734,25 +801,21 @@ func storeFigures(s store.Store, spec string) results.StoreFigures {
 	return f
 }
 
-// runWarnings are the caveats the runner itself can see.
-func runWarnings(res *results.Run, p Params) []string {
+// runWarnings are the caveats only the runner can see. Caveats derived from
+// the figures themselves (Little's law, realised store latency, pacer
+// lateness, censored operations, spread) come from analysis.Warnings, so
+// they are stated once, in one wording, wherever runs are shown.
+func runWarnings(res *results.Run) []string {
 	var w []string
-	if res.Ops < 100 {
-		w = append(w, fmt.Sprintf("only %d operations measured: percentiles are coarse", res.Ops))
+	all := res.Latency["all"]
+	switch {
+	case res.Ops == 0:
+		w = append(w, "no operation completed inside the measured window: throughput and the Little's law ratio mean nothing; lengthen --duration")
+	case res.Ops < 100:
+		w = append(w, fmt.Sprintf("only %d operations completed inside the measured window: percentiles are coarse", res.Ops))
 	}
-	if res.Arrival != "open" && res.LittlesLawRatio != 0 && (res.LittlesLawRatio < 0.9 || res.LittlesLawRatio > 1.1) && p.Spec.ThinkTime == 0 {
-		w = append(w, fmt.Sprintf("Little's law ratio %.2f is outside 0.9–1.1: the harness may mismeasure", res.LittlesLawRatio))
-	}
-	if res.CensoredOps > 0 {
-		w = append(w, fmt.Sprintf("%d operations still in flight after the drain bound (censored): latency percentiles understate the tail", res.CensoredOps))
-	}
-	if c, r := res.Store.ConfiguredLatencyNs, res.Store.LatencyP50Ns; c > 0 && r > 0 {
-		if d := r - c; (d > c/10 || d < -c/10) && (d > 100_000 || d < -100_000) {
-			w = append(w, fmt.Sprintf("realised store latency p50 %s vs configured %s", time.Duration(r), time.Duration(c)))
-		}
-	}
-	if res.Arrival == "open" && res.PacerLatenessP50Ns > 100_000 {
-		w = append(w, fmt.Sprintf("open-loop pacer lateness p50 %s exceeds 100µs", time.Duration(res.PacerLatenessP50Ns)))
+	if window := res.DurationS * 1e9; all.P50Ns > 0 && float64(all.P50Ns) > window/2 {
+		w = append(w, fmt.Sprintf("median latency %s is more than half the measured window %s: the window sees few operations start and end", time.Duration(all.P50Ns), time.Duration(window)))
 	}
 	return w
 }

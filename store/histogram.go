@@ -42,6 +42,15 @@ func histLowerBound(b int) int64 {
 
 func (h *histogram) record(v int64) { h.buckets[histBucket(v)].Add(1) }
 
+// count returns the number of values recorded.
+func (h *histogram) count() int64 {
+	var n int64
+	for b := range h.buckets {
+		n += h.buckets[b].Load()
+	}
+	return n
+}
+
 // quantile returns the value at quantile q in [0, 1], the midpoint of the
 // bucket holding it; 0 when empty.
 func (h *histogram) quantile(q float64) int64 {

@@ -177,10 +177,10 @@ func TestSimPoolQueuesAndContextCancels(t *testing.T) {
 	}
 	queuedCtx, cancelQueued := context.WithCancel(bg)
 	queued := make(chan error)
-	go func() { queued <- s.Put(queuedCtx, "b", []byte("y")) }()
-	for s.Stats().Ops < 2 { // the second call has started, and must queue
-		runtime.Gosched()
-	}
+	started := make(chan struct{})
+	hooked := store.Hooked(s, func(context.Context, string, string) { close(started) }, nil)
+	go func() { queued <- hooked.Put(queuedCtx, "b", []byte("y")) }()
+	<-started // the second call is starting, and must queue: cancel it
 	cancelQueued()
 	if err := <-queued; !errors.Is(err, context.Canceled) {
 		t.Fatalf("queued call returned %v, want context.Canceled", err)

@@ -5,70 +5,89 @@ package timing
 import (
 	"context"
 	"math"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"golang.org/x/sys/unix"
+	"unsafe"
 )
 
-// The alarm.
+// How Sleep wakes an idle scheduler on time.
 //
 // A sleeper sleeps on an ordinary runtime timer (time.Sleep), which the
-// scheduler fires precisely whenever it is running anyway. The alarm only
-// makes sure that an idle scheduler, blocked in epoll_wait with a timeout
-// rounded to milliseconds, is woken on time: a timerfd, registered with the
-// runtime's poller through an os.File and never read, armed near the
-// earliest pending deadline. Its expiry makes epoll_wait return; the
-// scheduler then finds the sleeper's runtime timer due and runs it. No
-// goroutine waits on the timerfd and no thread is pinned.
+// scheduler fires precisely whenever it is running anyway. What goes wrong
+// is only the idle case: the scheduler then blocks in epoll_wait with a
+// timeout rounded to whole milliseconds. So Sleep keeps an alarm: a
+// one-shot timerfd registered with the runtime's poller (through an
+// os.File) and never read, armed near the earliest pending deadline. Its
+// expiry makes epoll_wait return at once — timerfd expiry has nanosecond
+// resolution and no timer slack — and the scheduler then finds the due
+// runtime timers and runs them. No goroutine waits on the timerfd (one that
+// did would be woken, with a thread, on every expiry: measured, that
+// doubles the CPU cost with a thousand sleepers), and no thread is pinned.
 //
 // Keeping the alarm armed without a goroutine of its own:
 //
-//   - Every sleeper pushes (deadline, slack) onto a min-heap of pending
-//     deadlines. If the alarm is not armed early enough for the heap's top,
-//     or has already fired, the sleeper arms it.
+//   - Every sleeper pushes its deadline onto a min-heap; the heap is
+//     sharded (by the sleeper's stack address) so that a thousand sleepers
+//     on several CPUs do not queue on one lock, and each shard publishes its
+//     earliest deadline in an atomic.
 //   - The alarm has an owner: the sleeper whose deadline it was armed for,
-//     the top of the heap at the time. When the owner wakes (or gives up,
-//     see SleepContext), it pops the deadlines that have passed and arms the
-//     alarm for the new top, which becomes the owner. The chain of owners
-//     keeps the alarm armed as long as anyone sleeps, with no goroutine to
-//     wake in between.
-//   - Rate limit: the next alarm is set no sooner than slack after the
-//     current time, slack = deadline distance / 32 (between 4 µs and 1 ms).
-//     With thousands of sleepers whose deadlines are microseconds apart,
-//     one expiry wakes a batch of them, at most 3% late, instead of one
-//     expiry per sleeper. A lone sleeper's alarm is exact.
-//   - The heap lock is never held across a system call: arming
-//     (timerfd_settime, costly on a virtual machine) happens under a second
-//     lock, which sleepers take only when they must re-arm.
+//     the earliest at the time. When the owner stops sleeping (woken, or
+//     giving up in SleepContext), it pops the deadlines that have passed and
+//     arms the alarm for the new earliest, which becomes the owner. A
+//     newcomer whose deadline the armed alarm would miss by more than its
+//     slack arms it for itself and takes it over. The chain of owners keeps
+//     the alarm armed as long as anyone sleeps, and costs a lone sleeper
+//     one timerfd_settime beyond time.Sleep.
+//   - A new owner's deadline may pass while it is being made owner, so that
+//     it stopped sleeping before it could see it: whoever makes it owner
+//     then checks, and hands the alarm over on its behalf.
+//   - A sleeper that registers while the alarm has fired but not been
+//     handed over yet leaves it to the owner, which re-reads the deadlines
+//     after handing over: a burst of sleepers registering right after an
+//     expiry (the ones it woke, sleeping again) takes no lock but its
+//     shard's.
+//   - Rate limit: an alarm is set no sooner than slack after the current
+//     time, where slack is 1/16 of the earliest sleeper's delay (4 µs to
+//     1 ms). With thousands of sleepers whose deadlines are microseconds
+//     apart, one expiry wakes a batch of them, at most 1/16 of their delay
+//     late, instead of one expiry per sleeper.
+//   - Locks are never held across a system call except armMu, which only
+//     the few sleepers that re-arm take.
 //
 // The alarm expires margin after the deadline, so that the runtime timer
-// (set a few nanoseconds after the deadline) is due when the scheduler
-// wakes: an early wake-up would send it back to sleep for a millisecond.
+// (set a few nanoseconds after it) is due when the scheduler wakes: an
+// early wake-up would send it back to sleep for a millisecond.
 type alarm struct {
-	mu      sync.Mutex // guards pending
-	pending deadlineHeap
+	shards [alarmShards]shard
 
-	armMu sync.Mutex   // serialises arming; guards the timerfd
-	armed atomic.Int64 // expiry of the armed alarm; math.MaxInt64: none
+	armMu sync.Mutex   // serialises arming the timerfd
+	armed atomic.Int64 // expiry of the armed alarm; math.MaxInt64: none pending
 	owner atomic.Int64 // deadline of the sleeper that re-arms next; 0: none
 
-	fd         int
-	file       *os.File // keeps fd open and registered with the poller
-	monoOffset int64    // CLOCK_MONOTONIC at base, in ns
+	timer timerfd
+}
+
+// shard is one part of the heap of pending deadlines.
+type shard struct {
+	mu      sync.Mutex
+	pending deadlineHeap
+	// earliest and earliestSlack publish the top of pending (MaxInt64:
+	// empty) for readers that do not take mu.
+	earliest, earliestSlack atomic.Int64
+	_                       [40]byte
 }
 
 const (
-	margin   = 4 * time.Microsecond
-	slackDiv = 32
-	maxSlack = time.Millisecond
+	alarmShards = 8
+	margin      = 4 * time.Microsecond
+	slackDiv    = 16 // slack: 1/16 of the delay
+	maxSlack    = time.Millisecond
 )
 
 var base = time.Now()
 
-// now is the monotonic time since base, in ns.
+// now is the monotonic time since base, in ns; deadlines are in its units.
 func now() int64 { return int64(time.Since(base)) }
 
 func slackFor(d int64) int64 { return min(max(d/slackDiv, int64(margin)), int64(maxSlack)) }
@@ -76,63 +95,64 @@ func slackFor(d int64) int64 { return min(max(d/slackDiv, int64(margin)), int64(
 var theAlarm = sync.OnceValue(newAlarm)
 
 func newAlarm() *alarm {
-	fd, err := unix.TimerfdCreate(unix.CLOCK_MONOTONIC, unix.TFD_NONBLOCK|unix.TFD_CLOEXEC)
-	if err != nil {
+	a := &alarm{}
+	if a.timer.open() != nil {
 		return nil
 	}
-	// A non-blocking descriptor is registered with the runtime poller.
-	a := &alarm{fd: fd, file: os.NewFile(uintptr(fd), "lockbench-timing-alarm")}
 	a.armed.Store(math.MaxInt64)
-	// Map now() to CLOCK_MONOTONIC: the sample with the tightest bracket.
-	best := int64(math.MaxInt64)
-	for range 5 {
-		var ts unix.Timespec
-		before := now()
-		if err := unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts); err != nil {
-			a.file.Close()
-			return nil
-		}
-		after := now()
-		if after-before < best {
-			best = after - before
-			a.monoOffset = ts.Nano() - (before+after)/2
-		}
-	}
-	if err := a.settime(0); err != nil { // fails where timerfd is a stub
-		a.file.Close()
-		return nil
+	for i := range a.shards {
+		a.shards[i].earliest.Store(math.MaxInt64)
 	}
 	return a
 }
 
 func precise() bool { return theAlarm() != nil }
 
-// settime arms the timerfd to expire at at (now() time); 0 disarms it.
-func (a *alarm) settime(at int64) error {
-	var spec unix.ItimerSpec
-	if at != 0 {
-		spec.Value = unix.NsecToTimespec(at + a.monoOffset)
+// publish updates the shard's earliest; the caller holds mu.
+func (s *shard) publish() {
+	if len(s.pending) == 0 {
+		s.earliest.Store(math.MaxInt64)
+		return
 	}
-	return unix.TimerfdSettime(a.fd, unix.TFD_TIMER_ABSTIME, &spec, nil)
+	s.earliestSlack.Store(s.pending[0].slack)
+	s.earliest.Store(s.pending[0].deadline)
+}
+
+// popPassed pops the deadlines up to t, if the shard has any.
+func (s *shard) popPassed(t int64) {
+	if s.earliest.Load() > t {
+		return
+	}
+	s.mu.Lock()
+	for len(s.pending) > 0 && s.pending[0].deadline <= t {
+		s.pending.pop()
+	}
+	s.publish()
+	s.mu.Unlock()
 }
 
 // wanted pops the deadlines that have passed and returns when the alarm
-// should expire for the rest, and the owner of that alarm; ok is false when
-// nobody is waiting. The caller holds mu.
+// should expire for the rest, and its owner; ok is false when nobody is
+// waiting. It reads the shards' earliest deadlines without their locks: a
+// deadline pushed meanwhile is its sleeper's to arm for (see register).
 func (a *alarm) wanted(t int64) (at, owner int64, ok bool) {
-	for len(a.pending) > 0 && a.pending[0].deadline <= t {
-		a.pending.pop()
+	earliest, slack := int64(math.MaxInt64), int64(0)
+	for i := range a.shards {
+		s := &a.shards[i]
+		s.popPassed(t)
+		if e := s.earliest.Load(); e < earliest {
+			earliest, slack = e, s.earliestSlack.Load()
+		}
 	}
-	if len(a.pending) == 0 {
+	if earliest == math.MaxInt64 {
 		return 0, 0, false
 	}
-	top := a.pending[0]
-	return max(top.deadline+int64(margin), t+top.slack), top.deadline, true
+	return max(earliest+int64(margin), t+slack), earliest, true
 }
 
 // setAlarm arms the alarm for at with its owner; the caller holds armMu.
 func (a *alarm) setAlarm(at, owner int64) {
-	if a.settime(at) != nil {
+	if a.timer.set(at, 0) != nil {
 		// Cannot happen with a valid descriptor and time; if it did,
 		// sleepers would merely fall back to time.Sleep's precision.
 		return
@@ -141,55 +161,106 @@ func (a *alarm) setAlarm(at, owner int64) {
 	a.owner.Store(owner)
 }
 
-// register adds a sleeper with deadline and arms the alarm if needed.
-func (a *alarm) register(deadline, t int64) {
-	a.mu.Lock()
-	a.pending.push(deadlineEntry{deadline: deadline, slack: slackFor(deadline - t)})
-	at, owner, _ := a.wanted(t)
-	a.mu.Unlock()
-	if armed := a.armed.Load(); armed > t && armed <= at {
-		return // armed early enough, and not fired yet
+// register adds a sleeper with deadline to shard and arms the alarm if it
+// would otherwise wake the sleeper too late.
+func (a *alarm) register(shard int, deadline, t int64) {
+	s := &a.shards[shard]
+	slack := slackFor(deadline - t)
+	s.mu.Lock()
+	s.pending.push(deadlineEntry{deadline: deadline, slack: slack})
+	s.publish()
+	s.mu.Unlock()
+	// Published the deadline, then read the alarm; settle, after an
+	// alarm changes, does the opposite. With sequentially consistent
+	// atomics one of the two sees the other.
+	switch armed := a.armed.Load(); {
+	case armed <= t:
+		// Fired: its owner is due, hands over and settles, seeing us.
+		// (With a thousand sleepers, a batch of them registers again in
+		// this window; none of them needs the arming lock.)
+	case armed <= deadline+slack:
+		// Armed early enough for us, and not fired yet.
+	default:
+		a.settle()
 	}
-	a.armMu.Lock()
-	if armed := a.armed.Load(); armed <= t || at < armed {
-		a.setAlarm(at, owner)
-	}
-	a.armMu.Unlock()
 }
 
-// done is called by every sleeper when it stops sleeping; the owner
-// re-arms the alarm for the next.
+// done is called by every sleeper when it stops sleeping; the owner hands
+// the alarm over to the next.
 func (a *alarm) done(deadline int64) {
 	if a.owner.Load() != deadline {
 		return
 	}
-	a.handOver(deadline)
-}
-
-func (a *alarm) handOver(deadline int64) {
-	a.mu.Lock()
 	at, owner, ok := a.wanted(now())
-	a.mu.Unlock()
 	a.armMu.Lock()
-	defer a.armMu.Unlock()
 	if a.owner.Load() != deadline {
+		a.armMu.Unlock()
 		return // a newcomer armed an earlier alarm and owns it
 	}
-	if !ok {
+	if ok {
+		a.setAlarm(at, owner)
+	} else {
 		a.armed.Store(math.MaxInt64)
 		a.owner.Store(0)
-		return
 	}
-	a.setAlarm(at, owner)
+	a.armMu.Unlock()
+	a.settle()
+}
+
+// settle makes the alarm cover the earliest pending deadline after the
+// alarm or the deadlines changed: it re-reads the deadlines (a sleeper
+// that registered while the alarm was changing may have relied on the
+// change), arms the alarm earlier if needed, and hands it over on behalf
+// of an owner whose deadline passed while it was being made owner (it may
+// have stopped sleeping, and checked whether it owned the alarm, before).
+func (a *alarm) settle() {
+	t := now()
+	if at, owner, ok := a.wanted(t); ok {
+		if armed := a.armed.Load(); armed <= t || at < armed {
+			a.armMu.Lock()
+			if armed := a.armed.Load(); armed <= t || at < armed {
+				a.setAlarm(at, owner)
+			}
+			a.armMu.Unlock()
+		}
+	}
+	if owner := a.owner.Load(); owner != 0 && owner <= now() {
+		a.done(owner)
+	}
 }
 
 // cancel removes a sleeper that gives up before its deadline, so that it
 // does not stay in the heap as an owner that never wakes.
-func (a *alarm) cancel(deadline int64) {
-	a.mu.Lock()
-	a.pending.remove(deadline)
-	a.mu.Unlock()
+func (a *alarm) cancel(shard int, deadline int64) {
+	s := &a.shards[shard]
+	s.mu.Lock()
+	s.pending.remove(deadline)
+	s.publish()
+	s.mu.Unlock()
 	a.done(deadline)
+}
+
+// begin starts a sleep of d: it returns the deadline and the shard that
+// holds it, to be passed to end.
+func (a *alarm) begin(d time.Duration) (deadline int64, shard int) {
+	// Goroutine stacks lie apart: the address of a local spreads
+	// sleepers over the shards. (The stack may move while sleeping; the
+	// shard is remembered, not recomputed.)
+	var anchor byte
+	shard = int(uintptr(unsafe.Pointer(&anchor))>>12) % alarmShards
+	t := now()
+	deadline = t + int64(d)
+	a.register(shard, deadline, t)
+	return deadline, shard
+}
+
+// end ends a sleep begun by begin; abandoned says it ended early.
+func (a *alarm) end(deadline int64, shard int, abandoned bool) {
+	if abandoned {
+		a.cancel(shard, deadline)
+	} else {
+		a.done(deadline)
+	}
 }
 
 func sleep(d time.Duration) {
@@ -198,21 +269,18 @@ func sleep(d time.Duration) {
 		time.Sleep(d)
 		return
 	}
-	t := now()
-	deadline := t + int64(d)
-	a.register(deadline, t)
+	deadline, shard := a.begin(d)
 	time.Sleep(time.Duration(deadline - now()))
-	a.done(deadline)
+	a.end(deadline, shard, false)
 }
 
 var timerPool sync.Pool // of *time.Timer, stopped or fired
 
 func sleepContext(ctx context.Context, d time.Duration) error {
 	a := theAlarm()
-	t := now()
-	deadline := t + int64(d)
+	deadline, shard := now()+int64(d), 0
 	if a != nil {
-		a.register(deadline, t)
+		deadline, shard = a.begin(d)
 	}
 	timer, _ := timerPool.Get().(*time.Timer)
 	if timer == nil {
@@ -224,13 +292,13 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 	select {
 	case <-timer.C:
 		if a != nil {
-			a.done(deadline)
+			a.end(deadline, shard, false)
 		}
 		return nil
 	case <-ctx.Done():
 		timer.Stop()
 		if a != nil {
-			a.cancel(deadline)
+			a.end(deadline, shard, true)
 		}
 		return ctx.Err()
 	}

@@ -5,6 +5,7 @@ package timing
 import (
 	"math"
 	"testing"
+	"time"
 )
 
 func TestPreciseOnLinux(t *testing.T) {
@@ -13,15 +14,60 @@ func TestPreciseOnLinux(t *testing.T) {
 	}
 }
 
-// CheckQuiescent is exported to the external tests through export_test.go.
+// checkQuiescentAlarm fails t unless the alarm is at rest: no pending
+// sleeper in any shard, no owner, nothing armed.
 func checkQuiescentAlarm(t *testing.T) {
 	t.Helper()
 	a := theAlarm()
-	a.mu.Lock()
-	n := len(a.pending)
-	a.mu.Unlock()
+	n := 0
+	for i := range a.shards {
+		s := &a.shards[i]
+		s.mu.Lock()
+		n += len(s.pending)
+		if len(s.pending) == 0 && s.earliest.Load() != math.MaxInt64 {
+			t.Errorf("shard %d is empty but publishes %d", i, s.earliest.Load())
+		}
+		s.mu.Unlock()
+	}
 	if n != 0 || a.owner.Load() != 0 || a.armed.Load() != math.MaxInt64 {
 		t.Fatalf("after all sleepers returned: %d pending, owner %d, armed %d; want 0, 0, none",
 			n, a.owner.Load(), a.armed.Load())
 	}
+}
+
+// TestManySleepers has more sleepers than shards, of a few delays.
+func TestManySleepers(t *testing.T) {
+	done := make(chan struct{})
+	const sleepers = 8 * alarmShards
+	for i := range sleepers {
+		go func() {
+			for range 5 {
+				Sleep(time.Duration(100+i%3*50) * time.Microsecond)
+			}
+			done <- struct{}{}
+		}()
+	}
+	for range sleepers {
+		<-done
+	}
+	checkQuiescentAlarm(t)
+}
+
+// TestOwnerRace makes deadlines pass while the alarm is handed over: delays
+// of a few microseconds.
+func TestOwnerRace(t *testing.T) {
+	done := make(chan struct{})
+	const sleepers = 2 * alarmShards
+	for g := range sleepers {
+		go func() {
+			for i := range 300 {
+				Sleep(time.Duration(1+(g*7+i)%13) * time.Microsecond)
+			}
+			done <- struct{}{}
+		}()
+	}
+	for range sleepers {
+		<-done
+	}
+	checkQuiescentAlarm(t)
 }

@@ -37,8 +37,8 @@ func cmdList(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "usage: bench list [--format text|json]\n\nLists the registered strategies, the embedded workloads and suites, and the store kinds.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return badInput("list: %v", err)
+	if help, err := parseFlags(fs, args, stderr); help || err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return badInput("list: unexpected argument %q", fs.Arg(0))

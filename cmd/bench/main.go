@@ -18,9 +18,12 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 )
 
 func main() {
@@ -88,8 +91,37 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprint(stderr, usage)
-		return badInput("unknown command %q", args[0])
+		return badInput("unknown command %q (want one of %s; bench help shows usage)", args[0], strings.Join(commandNames(), ", "))
 	}
 	return cmd(args[1:], stdout, stderr)
+}
+
+func commandNames() []string {
+	var names []string
+	for name := range commands {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// parseFlags parses args into fs so that a bad flag gives one line — the
+// returned error, naming the flag — instead of the flag package's message
+// followed by the whole usage text. -h prints the usage on stderr and
+// returns help = true.
+func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (help bool, err error) {
+	usage := fs.Usage
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	err = fs.Parse(args)
+	fs.Usage = usage
+	fs.SetOutput(stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.Usage()
+		return true, nil
+	case err != nil:
+		return false, badInput("%s: %v (bench %s -h lists the flags)", fs.Name(), err, fs.Name())
+	}
+	return false, nil
 }

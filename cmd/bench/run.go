@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"lockbench/analysis"
 	"lockbench/impl"
 	_ "lockbench/impl/all" // the built-in strategies
 	"lockbench/report"
@@ -80,11 +81,8 @@ func newRunFlagSet(stderr io.Writer) (*flag.FlagSet, *runFlags) {
 
 func cmdRun(args []string, stdout, stderr io.Writer) error {
 	fs, f := newRunFlagSet(stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return badInput("run: %v", err)
+	if help, err := parseFlags(fs, args, stderr); help || err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return badInput("run: unexpected argument %q", fs.Arg(0))
@@ -110,7 +108,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		// Rows are printed as runs finish, so columns have fixed widths
 		// rather than widths computed over the whole table.
 		writeRunHeader(stdout)
-		sweep.OnRun = func(r results.Run) { writeRunRow(stdout, r) }
+		sweep.OnRun = func(r results.Run) {
+			writeRunRow(stdout, r)
+			writeRunWarnings(stdout, r)
+		}
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -157,14 +158,18 @@ func planSweep(f *runFlags) (*runner.Sweep, string, error) {
 	default:
 		return nil, "", badInput("run: --format %q: want text, json or bench", f.format)
 	}
-	if f.suite != "" && f.workloads != "" {
+	if f.set["suite"] && f.set["workload"] {
 		return nil, "", badInput("run: --suite and --workload are exclusive")
 	}
 	if f.set["duration"] && f.set["ops"] {
 		return nil, "", badInput("run: --duration and --ops are exclusive")
 	}
-	if (f.profiles.CPU || f.profiles.Mutex || f.profiles.Block || f.profiles.Trace) && f.out == "" {
-		return nil, "", badInput("run: profiles need --out")
+	if f.out == "" {
+		for _, name := range []string{"cpuprofile", "mutexprofile", "blockprofile", "trace"} {
+			if f.set[name] {
+				return nil, "", badInput("run: --%s needs --out (profiles are written into it)", name)
+			}
+		}
 	}
 	if f.stall <= 0 {
 		return nil, "", badInput("run: --stall-timeout must be > 0, got %s", f.stall)
@@ -175,7 +180,7 @@ func planSweep(f *runFlags) (*runner.Sweep, string, error) {
 	var specs []*workload.Spec
 	suiteName := ""
 	switch {
-	case f.workloads != "":
+	case f.set["workload"]:
 		for _, name := range splitList(f.workloads) {
 			spec, err := workload.Load(name)
 			if err != nil {
@@ -197,7 +202,16 @@ func planSweep(f *runFlags) (*runner.Sweep, string, error) {
 		}
 	}
 	if len(specs) == 0 {
-		return nil, "", badInput("run: no workloads given")
+		return nil, "", badInput("run: --workload: no workloads given")
+	}
+	// Runs are keyed by workload name in results and reports: two specs of
+	// one name would mix their figures.
+	seen := map[string]bool{}
+	for _, spec := range specs {
+		if seen[spec.Name] {
+			return nil, "", badInput("run: --workload: workload %q given twice", spec.Name)
+		}
+		seen[spec.Name] = true
 	}
 	for i, spec := range specs {
 		var err error
@@ -206,13 +220,21 @@ func planSweep(f *runFlags) (*runner.Sweep, string, error) {
 		}
 	}
 	strategies := impl.Names()
-	if f.strategies != "" {
+	if f.set["strategies"] {
 		strategies = splitList(f.strategies)
+		if len(strategies) == 0 {
+			return nil, "", badInput("run: --strategies: no strategy given")
+		}
 	}
+	seen = map[string]bool{}
 	for _, name := range strategies {
 		if _, err := impl.Lookup(name); err != nil {
 			return nil, "", badInput("run: --strategies: %v", err)
 		}
+		if seen[name] {
+			return nil, "", badInput("run: --strategies: %q given twice", name)
+		}
+		seen[name] = true
 	}
 	return &runner.Sweep{
 		Specs: specs, Strategies: strategies, OutDir: f.out,
@@ -259,40 +281,121 @@ func applyOverrides(spec *workload.Spec, f *runFlags) (*workload.Spec, error) {
 	}
 	out, err := spec.Override(o, "command line")
 	if err != nil {
-		return nil, badInput("run: %v", err)
+		return nil, overrideError(spec.Name, err, f.set)
 	}
 	if f.set["think-time"] {
 		out.ThinkTime = f.thinkTime
 		if err := out.Validate(); err != nil {
-			return nil, badInput("run: --think-time: %v", err)
+			return nil, overrideError(out.Name, err, f.set)
 		}
 	}
-	if _, err := store.ParseSpec(out.Store); err != nil {
+	storeSpec, err := store.ParseSpec(out.Store)
+	if err != nil {
 		return nil, badInput("run: workload %s: %v", out.Name, err)
 	}
+	if err := checkStorePath(storeSpec); err != nil {
+		flagOrWorkload := "workload " + out.Name
+		if f.set["store"] {
+			flagOrWorkload = "--store"
+		}
+		return nil, badInput("run: %s: %v", flagOrWorkload, err)
+	}
 	return out, nil
+}
+
+// overrideError names the flag behind a validation error of the overridden
+// spec (the workload package names the field, which is the flag's name),
+// or the workload when no flag set that field.
+func overrideError(workloadName string, err error, set map[string]bool) error {
+	var we *workload.Error
+	if !errors.As(err, &we) {
+		return badInput("run: workload %s: %v", workloadName, err)
+	}
+	field := we.Field
+	if i := strings.IndexAny(field, "[."); i >= 0 {
+		field = field[:i]
+	}
+	if flagName := strings.ReplaceAll(field, "_", "-"); field != "" && set[flagName] {
+		return badInput("run: --%s: %s", flagName, we.Message)
+	}
+	return badInput("run: workload %s with the flags given: %s: %s", workloadName, we.Field, we.Message)
+}
+
+// checkStorePath checks, without creating anything, that a file or bolt
+// store's path can be created: a path under a regular file would otherwise
+// fail every run of the sweep, after results.json was written.
+func checkStorePath(s store.Spec) error {
+	var path, dir string
+	switch {
+	case s.Kind == "file" && s.File.Dir != "":
+		path, dir = s.File.Dir, s.File.Dir
+	case s.Kind == "bolt" && s.Bolt.Path != "":
+		if st, err := os.Stat(s.Bolt.Path); err == nil && st.IsDir() {
+			return fmt.Errorf("store path %s is a directory", s.Bolt.Path)
+		}
+		path, dir = s.Bolt.Path, filepath.Dir(s.Bolt.Path)
+	default:
+		return nil
+	}
+	// The nearest existing ancestor must be a directory. (Stat of a path
+	// under a regular file fails with ENOTDIR, not ENOENT: walk up on any
+	// error.)
+	for p := filepath.Clean(dir); ; p = filepath.Dir(p) {
+		if st, err := os.Stat(p); err == nil {
+			if !st.IsDir() {
+				return fmt.Errorf("store path %s: %s is not a directory", path, p)
+			}
+			return nil
+		}
+		if p == filepath.Dir(p) {
+			return nil
+		}
+	}
 }
 
 // prepareOutDir creates dir if needed and checks it is writable, so a bad
 // --out fails before anything runs.
 func prepareOutDir(dir string) error {
-	created := false
-	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return badInput("run: --out %s: %v", dir, err)
+	// The directories MkdirAll creates, deepest first, to remove them
+	// again if the directory turns out unwritable.
+	var created []string
+	for p := filepath.Clean(dir); ; p = filepath.Dir(p) {
+		if _, err := os.Lstat(p); !errors.Is(err, os.ErrNotExist) || p == filepath.Dir(p) {
+			break
 		}
-		created = true
+		created = append(created, p)
+	}
+	if len(created) > 0 {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			removeDirs(created)
+			return badInput("run: --out %s: %v", dir, unwrapPathError(err))
+		}
 	}
 	probe, err := os.CreateTemp(dir, ".lockbench-probe-*")
 	if err != nil {
-		if created {
-			os.Remove(dir)
-		}
-		return badInput("run: --out %s is not a writable directory: %v", dir, err)
+		removeDirs(created)
+		return badInput("run: --out %s is not a writable directory: %v", dir, unwrapPathError(err))
 	}
 	probe.Close()
 	os.Remove(probe.Name())
 	return nil
+}
+
+// removeDirs removes the (empty) directories prepareOutDir created.
+func removeDirs(deepestFirst []string) {
+	for _, d := range deepestFirst {
+		os.Remove(d)
+	}
+}
+
+// unwrapPathError drops the path of an *os.PathError, which would name the
+// probe file instead of the directory the message is about.
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 func sweepSeed(specs []*workload.Spec) int64 {
@@ -377,14 +480,25 @@ func writeRunRow(w io.Writer, r results.Run) {
 		}
 	}
 	status := r.Status
-	if len(r.Warnings) > 0 {
-		status += fmt.Sprintf(" (%d warnings)", len(r.Warnings))
-	}
 	cpu := (r.Process.CPUUserS + r.Process.CPUSysS) * 1e9
 	fmt.Fprintf(w, runRowFormat,
 		r.Workload, r.Strategy, strconv.Itoa(r.Concurrency), strconv.Itoa(r.Repetition), fmt.Sprintf("%.0f", r.ThroughputOpsS),
 		fmtDuration(float64(all.P50Ns)), fmtDuration(float64(all.P99Ns)),
 		perOp(float64(wait)), share, perOp(cpu), anomalies, status)
+}
+
+// writeRunWarnings prints, under a run's row, the caveats about its figures
+// (analysis.Warnings on that run alone: the same wording the report uses).
+// Caveats about a whole cell — too few repetitions, spread — need the whole
+// sweep and are left to the report.
+func writeRunWarnings(w io.Writer, r results.Run) {
+	one := &results.File{Schema: results.Schema, Runs: []results.Run{r}}
+	for _, warn := range analysis.Warnings(one) {
+		if warn.Repetition < 0 || warn.Concurrency == 0 {
+			continue // cell-wide
+		}
+		fmt.Fprintf(w, "    ! %s\n", warn.Message)
+	}
 }
 
 func fmtDuration(ns float64) string {

@@ -53,8 +53,9 @@ type result struct {
 }
 
 // warmup lets callers spread out before measuring: they start staggered
-// over one delay, and the first waits of each are not counted.
-const warmup = 200 * time.Millisecond
+// over one delay, and their waits in the first 200 ms (at most a quarter
+// of the duration) are not counted.
+func warmup(duration time.Duration) time.Duration { return min(200*time.Millisecond, duration/4) }
 
 func measure(mech mechanism, c aCase, duration time.Duration) (result, error) {
 	wait, closeFn, err := mech(c.delay)
@@ -63,7 +64,8 @@ func measure(mech mechanism, c aCase, duration time.Duration) (result, error) {
 	}
 	defer closeFn()
 	start := time.Now()
-	measureFrom, stop := start.Add(warmup), start.Add(warmup+duration)
+	measureFrom := start.Add(warmup(duration))
+	stop := measureFrom.Add(duration)
 	samples := make([][]time.Duration, c.callers)
 	errs := make([]error, c.callers)
 	var wg sync.WaitGroup

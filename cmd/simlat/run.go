@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -14,6 +15,7 @@ type config struct {
 	duration   time.Duration // per mechanism and case
 	callers    int           // the "many callers" count
 	mechanisms []string
+	cases      map[string]bool // names (delay/callers) to run; nil: all
 	strict     bool
 }
 
@@ -24,6 +26,9 @@ type aCase struct {
 	callers int
 	beyond  bool // more wake-ups than the machine can deliver: report only
 }
+
+// name is how -cases selects the case, e.g. "2ms/1000".
+func (c aCase) name() string { return fmt.Sprintf("%v/%d", c.delay, c.callers) }
 
 func cases(many int) []aCase {
 	return []aCase{
@@ -41,10 +46,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("simlat", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var cfg config
-	var mechanisms string
+	var mechanisms, caseNames string
 	fs.DurationVar(&cfg.duration, "duration", 1500*time.Millisecond, "measuring time per mechanism and case")
 	fs.IntVar(&cfg.callers, "callers", 1000, "number of concurrent callers in the many-callers cases")
 	fs.StringVar(&mechanisms, "mechanisms", strings.Join(mechanismNames, ","), "comma-separated mechanisms to measure: "+strings.Join(mechanismNames, ", "))
+	fs.StringVar(&caseNames, "cases", "", "comma-separated cases to run, as DELAY/CALLERS (e.g. 2ms/1000); default all")
 	fs.BoolVar(&cfg.strict, "strict", false, "exit with status 1 when a verdict is FAIL")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -62,10 +68,24 @@ func run(args []string, stdout, stderr io.Writer) error {
 		cfg.mechanisms = append(cfg.mechanisms, m)
 	}
 
+	all := cases(cfg.callers)
+	if caseNames != "" {
+		cfg.cases = map[string]bool{}
+		for _, name := range strings.Split(caseNames, ",") {
+			if !slices.ContainsFunc(all, func(c aCase) bool { return c.name() == name }) {
+				return fmt.Errorf("unknown case %q (want DELAY/CALLERS, e.g. %s)", name, all[0].name())
+			}
+			cfg.cases[name] = true
+		}
+	}
+
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "requested\tcallers\tmechanism\tcalls\tp50\tp99\tp50 error\tCPU/call\tvs Sleep\tverdict\t")
 	failed := false
-	for _, c := range cases(cfg.callers) {
+	for _, c := range all {
+		if cfg.cases != nil && !cfg.cases[c.name()] {
+			continue
+		}
 		var reference *result
 		for _, name := range cfg.mechanisms {
 			mech, _ := mechanismByName(name)

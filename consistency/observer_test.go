@@ -1,0 +1,82 @@
+package consistency
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+// TestRecordConcurrently: workers record at once (the race detector
+// watches), nothing is lost below the cap, and the cap holds. Workers
+// reserve room in chunks, so a worker that stops may leave part of its
+// chunk unused: at most one chunk per worker.
+func TestRecordConcurrently(t *testing.T) {
+	tests := []struct {
+		name     string
+		cap      int
+		workers  int
+		perWork  int
+		wantKept int
+	}{
+		{"below the cap", 0, 8, 500, 8 * 500},
+		{"at the cap", 1000, 8, 500, 1000},
+		{"cap smaller than the workers", 3, 8, 10, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := NewObserver(tt.workers, Options{History: true, HistoryCap: tt.cap})
+			var wg sync.WaitGroup
+			for w := range tt.workers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := range tt.perWork {
+						at := int64(i * 10)
+						o.Record(w, Op{Kind: "manager.get", Key: "k", Client: w, Tracker: -1,
+							Call: at, Return: at + 5, Err: "not_found"})
+					}
+				}()
+			}
+			wg.Wait()
+			kept, dropped := 0, int64(0)
+			for i := range o.slots {
+				for _, b := range o.slots[i].blocks {
+					kept += len(b)
+				}
+				dropped += o.slots[i].dropped
+			}
+			slack := int(o.chunk) * (tt.workers + 1)
+			if kept > tt.wantKept || kept < tt.wantKept-slack || kept+int(dropped) != tt.workers*tt.perWork {
+				t.Errorf("kept %d, dropped %d; want kept %d (-%d) of %d", kept, dropped, tt.wantKept, slack, tt.workers*tt.perWork)
+			}
+			got := o.Check(context.Background(), Input{})
+			if got.Linearizable == "" || !got.Checked {
+				t.Errorf("Check = %+v", got)
+			}
+		})
+	}
+}
+
+// BenchmarkRecord is the cost a worker pays per operation, with and
+// without a history.
+func BenchmarkRecord(b *testing.B) {
+	for _, history := range []bool{false, true} {
+		b.Run(fmt.Sprintf("history=%v", history), func(b *testing.B) {
+			const workers = 64
+			o := NewObserver(workers, Options{History: history, HistoryCap: 1 << 30})
+			var next atomic.Int64
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				w := int(next.Add(1)-1) % workers
+				i := int64(0)
+				for pb.Next() {
+					i++
+					o.Record(w, Op{Kind: "manager.update", Key: "k", Client: w, Tracker: -1,
+						Call: i, Return: i + 1, Version: uint64(i), Data: "w1-1"})
+				}
+			})
+		})
+	}
+}
