@@ -3,6 +3,7 @@ package consistency
 import (
 	"container/heap"
 	"math"
+	"slices"
 	"sort"
 	"time"
 
@@ -19,16 +20,27 @@ import (
 // many callers queue on one lock, the first to call is often the last to
 // get it, and porcupine then backtracks through the orders of every waiting
 // caller — seconds for a few hundred operations of sixteen workers on one
-// key. Here reads are placed as soon as they can be (placing a read never
-// changes the state), and among the rest the most urgent goes first: an
-// operation's urgency is its Return, and for a write, also the earliest
-// Return of the reads that returned its (unique) data.
+// key. Here, at each step, among the operations that may come next:
+//
+//   - a read that the state allows is placed at once (a read never changes
+//     the state, and with unique data it could not be placed later);
+//   - a read whose data an unplaced operation with an unknown outcome wrote
+//     is placed right after that operation (which is otherwise placed as
+//     late as possible: it may not have happened at all);
+//   - otherwise the most urgent other operation goes: an operation's
+//     urgency is its Return, for a write also the earliest Return of a read
+//     of its data; a write waits for another write that must precede one of
+//     its readers (see mustWait).
 func linearizeGreedily(model porcupine.Model, ops []porcupine.Operation, deadline time.Time) bool {
 	n := len(ops)
 	urgency := writeUrgency(ops)
 	lateRead := lateReaders(ops)
+	writerOf := map[string]int{}
 	writers := &returnHeap{ops: ops}
 	for i, op := range ops {
+		if in := op.Input.(linInput); in.Data != "" && !isRead(op) {
+			writerOf[in.Data] = i
+		}
 		if destructive(op) {
 			writers.idx = append(writers.idx, i)
 		}
@@ -45,8 +57,89 @@ func linearizeGreedily(model porcupine.Model, ops []porcupine.Operation, deadlin
 	}
 	heap.Init(pending)
 
+	// Unplaced reads per data value ("" counts reads of data no operation
+	// here wrote: they read the window's unknown initial state).
+	readsLeft := map[string]int{}
+	for _, op := range ops {
+		if d, ok := readData(op); ok {
+			if _, w := writerOf[d]; !w {
+				d = ""
+			}
+			readsLeft[d]++
+		}
+	}
 	done := make([]bool, n)
+	callable := make([]bool, n)
 	state := model.Init()
+	try := func(i int) bool {
+		ok, s := model.Step(state, ops[i].Input, ops[i].Output)
+		if ok {
+			state, done[i] = s, true
+			if d, isRead := readData(ops[i]); isRead {
+				if _, w := writerOf[d]; !w {
+					d = ""
+				}
+				readsLeft[d]--
+			}
+		}
+		return ok
+	}
+	// live reports whether the state may still be read by an unplaced
+	// read: then a write that is not forced yet should wait.
+	live := func() bool {
+		for _, x := range state.([]interface{}) {
+			s := x.(mstate)
+			if s.hasData && readsLeft[s.data] > 0 || s.p == pUnknown && readsLeft[""] > 0 {
+				return true
+			}
+		}
+		return false
+	}
+	// pair places write w and then read r, or neither.
+	pair := func(w, r int) bool {
+		if !callable[w] || done[w] || !callable[r] {
+			return false
+		}
+		saved := state
+		if try(w) {
+			if try(r) {
+				return true
+			}
+			done[w] = false
+		}
+		state = saved
+		return false
+	}
+	// pick places the most urgent operation of cands that may go now:
+	// not one that may not have happened (unless forced), not a write
+	// while the state may still be read (unless forced), not a write that
+	// must wait for another. It returns its index in cands, or -1.
+	pick := func(cands []int, first int64) int {
+		sort.SliceStable(cands, func(a, b int) bool { return urgency[cands[a]] < urgency[cands[b]] })
+		isLive := live()
+		for k, i := range cands {
+			isForced := ops[i].Return <= first
+			switch {
+			case ops[i].Input.(linInput).Maybe && !isForced:
+				continue
+			case destructive(ops[i]) && !isForced && (isLive || mustWait(writers, i, lateRead[i], ops)):
+				continue
+			}
+			if try(i) {
+				return k
+			}
+		}
+		return -1
+	}
+	// forced places an operation of cands that returned by first.
+	forced := func(cands []int, first int64) int {
+		for k, i := range cands {
+			if ops[i].Return <= first && try(i) {
+				return k
+			}
+		}
+		return -1
+	}
 	var reads, others []int // callable, not yet placed
 	next, placed := 0, 0
 	for step := 0; placed < n; step++ {
@@ -59,7 +152,9 @@ func linearizeGreedily(model porcupine.Model, ops []porcupine.Operation, deadlin
 		// Callable: invoked before every unplaced operation returned.
 		first := ops[pending.idx[0]].Return
 		for ; next < n && ops[byCall[next]].Call <= first; next++ {
-			if i := byCall[next]; isRead(ops[i]) {
+			i := byCall[next]
+			callable[i] = true
+			if isRead(ops[i]) {
 				reads = append(reads, i)
 			} else {
 				others = append(others, i)
@@ -68,41 +163,49 @@ func linearizeGreedily(model porcupine.Model, ops []porcupine.Operation, deadlin
 		progress := false
 		kept := reads[:0]
 		for _, i := range reads {
-			if ok, s := model.Step(state, ops[i].Input, ops[i].Output); ok {
-				state, done[i], progress = s, true, true
+			if try(i) {
 				placed++
+				progress = true
+				continue
+			}
+			// Its data may come from an operation that may not have
+			// happened: place that one now, if the read then succeeds.
+			if w, ok := writerOf[ops[i].Output.(linOutput).Data]; ok && ops[w].Input.(linInput).Maybe && pair(w, i) {
+				placed += 2
+				progress = true
 				continue
 			}
 			kept = append(kept, i)
 		}
 		reads = kept
 		if progress {
+			others = slices.DeleteFunc(others, func(i int) bool { return done[i] })
 			continue
 		}
-		sort.SliceStable(others, func(a, b int) bool { return urgency[others[a]] < urgency[others[b]] })
 		for writers.Len() > 0 && done[writers.idx[0]] {
 			heap.Pop(writers)
 		}
-		chosen := -1
-		for _, strict := range []bool{true, false} {
-			for k, i := range others {
-				if strict && destructive(ops[i]) && mustWait(writers, i, lateRead[i], ops) {
-					continue
-				}
-				if ok, s := model.Step(state, ops[i].Input, ops[i].Output); ok {
-					state, done[i], chosen = s, true, k
-					placed++
-					break
-				}
-			}
-			if chosen >= 0 {
-				break
+		if k := pick(others, first); k >= 0 {
+			others = append(others[:k], others[k+1:]...)
+			placed++
+			continue
+		}
+		// Nothing fits: the operation that blocks the others is forced.
+		// If it is a read, its writer goes right before it.
+		if r := pending.idx[0]; isRead(ops[r]) {
+			if w, ok := writerOf[ops[r].Output.(linOutput).Data]; ok && pair(w, r) {
+				placed += 2
+				reads = slices.DeleteFunc(reads, func(i int) bool { return done[i] })
+				others = slices.DeleteFunc(others, func(i int) bool { return done[i] })
+				continue
 			}
 		}
-		if chosen < 0 {
-			return false
+		if k := forced(others, first); k >= 0 {
+			others = append(others[:k], others[k+1:]...)
+			placed++
+			continue
 		}
-		others = append(others[:chosen], others[chosen+1:]...)
+		return false
 	}
 	return true
 }
@@ -165,12 +268,20 @@ func lateReaders(ops []porcupine.Operation) []int64 {
 	return late
 }
 
+var greedyDebug func(state interface{}, ops []porcupine.Operation, reads, others []int, done []bool)
+
 func isRead(op porcupine.Operation) bool {
 	switch op.Input.(linInput).Op {
 	case mGet, mTrackerGet, mRecoveryPoints:
 		return true
 	}
 	return false
+}
+
+// readData returns the data a successful read returned.
+func readData(op porcupine.Operation) (string, bool) {
+	out := op.Output.(linOutput)
+	return out.Data, isRead(op) && out.Err == eOK && out.Data != ""
 }
 
 // writeUrgency is each operation's Return, lowered for a write to the

@@ -192,7 +192,11 @@ func (l *linCheck) greedy(p *partition, lo, hi int) bool {
 	if l.deadline.Before(deadline) {
 		deadline = l.deadline
 	}
-	return l.ctx.Err() == nil && linearizeGreedily(l.model(p, lo), p.window(lo, hi), deadline)
+	if l.ctx.Err() != nil {
+		return false
+	}
+	model, ops := l.model(p, lo), p.window(lo, hi)
+	return linearizeByClusters(model, ops, deadline) || linearizeGreedily(model, ops, deadline)
 }
 
 // witness looks for the cheapest proofs first: the final reads disagreeing
@@ -254,14 +258,22 @@ func writersOf(ops, reads []porcupine.Operation) []porcupine.Operation {
 	return out
 }
 
-// pass checks operations lo..hi-1 of p with porcupine in consecutive
-// windows of about size operations, and stops at the first illegal one
-// (found), returning its bounds.
+// maxQuickChecks bounds the short windows porcupine gets per window.
+const maxQuickChecks = 16
+
+// pass checks operations lo..hi-1 of p in consecutive windows of about size
+// operations — greedily, then with porcupine where that fails, at most
+// maxQuickChecks times — and stops at the first illegal one (found),
+// returning its bounds.
 func (l *linCheck) pass(p *partition, lo, hi, size int, limit time.Duration) (r partResult, wlo, whi int, found bool) {
 	n := hi - lo
 	windows := (n + size - 1) / size
-	for w := 0; w < windows; w++ {
+	for w, checks := 0, 0; w < windows && checks < maxQuickChecks; w++ {
 		wlo, whi = lo+w*n/windows, lo+(w+1)*n/windows
+		if l.greedy(p, wlo, whi) {
+			continue
+		}
+		checks++
 		if wr := l.checkWindow(p, wlo, whi, limit); wr.verdict == porcupine.Illegal {
 			return wr, wlo, whi, true
 		}

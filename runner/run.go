@@ -159,7 +159,7 @@ func RunOne(ctx context.Context, p Params) (res results.Run, err error) {
 	}
 	goroutinesBefore := runtime.NumGoroutine()
 
-	raw, err := store.Open(spec.Store)
+	raw, err := openStore(spec.Store, p.Name())
 	if err != nil {
 		return fail(err)
 	}
@@ -395,7 +395,13 @@ func RunOne(ctx context.Context, p Params) (res results.Run, err error) {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("locks still held at quiescence: %s", strings.Join(held, ", ")))
 		}
 		outDir := p.OutDir
-		res.Consistency = r.obs.Check(ctx, consistency.Input{System: sys, Trackers: trackers, Store: newCheckView(raw), OutDir: outDir, RunName: p.Name()})
+		if res.Status == results.StatusInterrupted {
+			// The user asked to stop now, and the check would read the
+			// store with a cancelled context: skip it.
+			res.Consistency.Notes = append(res.Consistency.Notes, "not checked: run interrupted")
+		} else {
+			res.Consistency = r.obs.Check(ctx, consistency.Input{System: sys, Trackers: trackers, Store: newCheckView(raw), OutDir: outDir, RunName: p.Name()})
+		}
 	} else {
 		res.Consistency.Notes = append(res.Consistency.Notes, "not checked: operations still in flight after the drain bound")
 	}

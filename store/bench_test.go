@@ -49,7 +49,8 @@ func benchDelay(b *testing.B, mech string, delay time.Duration, callers int) {
 			b.Fatal(err)
 		}
 		defer s.Close()
-		ctx := context.Background()
+		ctx, cancel := context.WithCancel(context.Background()) // as the runner's workers
+		defer cancel()
 		wait = func() { s.Get(ctx, "k") }
 	}
 	var next atomic.Int64

@@ -67,6 +67,8 @@ func NewSim(cfg SimConfig) (*Sim, error) {
 }
 
 // delayFunc returns the draw of the base delay, nil when it is always zero.
+// Draws are capped at maxDuration, a minute: the tails of exp and lognormal
+// are unbounded.
 func delayFunc(c SimConfig) func(u *draws) time.Duration {
 	mean := float64(c.Latency)
 	switch {
@@ -79,7 +81,9 @@ func delayFunc(c SimConfig) func(u *draws) time.Duration {
 		}
 		return func(u *draws) time.Duration { return time.Duration(mean + half*(2*u.float()-1)) }
 	case c.Dist == DistExp:
-		return func(u *draws) time.Duration { return time.Duration(-mean * math.Log(1-u.float())) }
+		return func(u *draws) time.Duration {
+			return time.Duration(min(-mean*math.Log(1-u.float()), float64(maxDuration)))
+		}
 	case c.Dist == DistLognormal:
 		stddev := float64(c.Jitter)
 		if c.Jitter == 0 {

@@ -2,12 +2,16 @@
 // context system: a small key/value interface and its backends, chosen by a
 // spec string (see Open):
 //
-//	sim:latency=1ms,dist=exp,jitter=200us,errors=0.01,spike=0.001:50ms,pool=8
+//	sim:latency=1ms,dist=uniform,jitter=200us,errors=0.01,spike=0.001:50ms,pool=8
 //	file:dir=PATH,fsync=true
 //	bolt:path=FILE
 //
-// Every backend is safe for concurrent use and passes the conformance suite
-// in lockbench/store/storetest.
+// Open parses such a spec (ParseSpec; Spec.String gives its canonical
+// form) and opens the store; Kinds describes the kinds and their options.
+// The sim store's delays come from lockbench/timing, accurate to tens of
+// microseconds where time.Sleep rounds to a millisecond (cmd/simlat
+// measures both). Every backend is safe for concurrent use and passes the
+// conformance suite in lockbench/store/storetest.
 package store
 
 import (

@@ -3,7 +3,6 @@
 package timing
 
 import (
-	"context"
 	"math"
 	"sync"
 	"sync/atomic"
@@ -32,9 +31,9 @@ import (
 //     on several CPUs do not queue on one lock, and each shard publishes its
 //     earliest deadline in an atomic.
 //   - The alarm has an owner: the sleeper whose deadline it was armed for,
-//     the earliest at the time. When the owner stops sleeping (woken, or
-//     giving up in SleepContext), it pops the deadlines that have passed and
-//     arms the alarm for the new earliest, which becomes the owner. A
+//     the earliest at the time. When the owner wakes, it pops the
+//     deadlines that have passed and arms the alarm for the new earliest,
+//     which becomes the owner. A
 //     newcomer whose deadline the armed alarm would miss by more than its
 //     slack arms it for itself and takes it over. The chain of owners keeps
 //     the alarm armed as long as anyone sleeps, and costs a lone sleeper
@@ -75,7 +74,7 @@ type shard struct {
 	// earliest and earliestSlack publish the top of pending (MaxInt64:
 	// empty) for readers that do not take mu.
 	earliest, earliestSlack atomic.Int64
-	_                       [40]byte
+	_                       [80]byte // shards on separate cache lines
 }
 
 const (
@@ -229,38 +228,16 @@ func (a *alarm) settle() {
 	}
 }
 
-// cancel removes a sleeper that gives up before its deadline, so that it
-// does not stay in the heap as an owner that never wakes.
-func (a *alarm) cancel(shard int, deadline int64) {
-	s := &a.shards[shard]
-	s.mu.Lock()
-	s.pending.remove(deadline)
-	s.publish()
-	s.mu.Unlock()
-	a.done(deadline)
-}
-
-// begin starts a sleep of d: it returns the deadline and the shard that
-// holds it, to be passed to end.
-func (a *alarm) begin(d time.Duration) (deadline int64, shard int) {
+// begin starts a sleep of d and returns its deadline; done must follow.
+func (a *alarm) begin(d time.Duration) (deadline int64) {
 	// Goroutine stacks lie apart: the address of a local spreads
-	// sleepers over the shards. (The stack may move while sleeping; the
-	// shard is remembered, not recomputed.)
+	// sleepers over the shards.
 	var anchor byte
-	shard = int(uintptr(unsafe.Pointer(&anchor))>>12) % alarmShards
+	shard := int(uintptr(unsafe.Pointer(&anchor))>>12) % alarmShards
 	t := now()
 	deadline = t + int64(d)
 	a.register(shard, deadline, t)
-	return deadline, shard
-}
-
-// end ends a sleep begun by begin; abandoned says it ended early.
-func (a *alarm) end(deadline int64, shard int, abandoned bool) {
-	if abandoned {
-		a.cancel(shard, deadline)
-	} else {
-		a.done(deadline)
-	}
+	return deadline
 }
 
 func sleep(d time.Duration) {
@@ -269,37 +246,7 @@ func sleep(d time.Duration) {
 		time.Sleep(d)
 		return
 	}
-	deadline, shard := a.begin(d)
+	deadline := a.begin(d)
 	time.Sleep(time.Duration(deadline - now()))
-	a.end(deadline, shard, false)
-}
-
-var timerPool sync.Pool // of *time.Timer, stopped or fired
-
-func sleepContext(ctx context.Context, d time.Duration) error {
-	a := theAlarm()
-	deadline, shard := now()+int64(d), 0
-	if a != nil {
-		deadline, shard = a.begin(d)
-	}
-	timer, _ := timerPool.Get().(*time.Timer)
-	if timer == nil {
-		timer = time.NewTimer(time.Duration(deadline - now()))
-	} else {
-		timer.Reset(time.Duration(deadline - now()))
-	}
-	defer timerPool.Put(timer)
-	select {
-	case <-timer.C:
-		if a != nil {
-			a.end(deadline, shard, false)
-		}
-		return nil
-	case <-ctx.Done():
-		timer.Stop()
-		if a != nil {
-			a.end(deadline, shard, true)
-		}
-		return ctx.Err()
-	}
+	a.done(deadline)
 }

@@ -19,16 +19,6 @@ func (h *deadlineHeap) push(e deadlineEntry) {
 // pop removes the top.
 func (h *deadlineHeap) pop() { h.removeAt(0) }
 
-// remove removes one entry with the given deadline, if any.
-func (h *deadlineHeap) remove(deadline int64) {
-	for i, e := range *h {
-		if e.deadline == deadline {
-			h.removeAt(i)
-			return
-		}
-	}
-}
-
 func (h *deadlineHeap) removeAt(i int) {
 	s := *h
 	last := len(s) - 1

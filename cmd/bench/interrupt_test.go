@@ -22,7 +22,7 @@ import (
 // update: the run of that system is then in its measured phase.
 func registerNotifying(t *testing.T, n int64) (name string, updating <-chan struct{}) {
 	t.Helper()
-	name = "test-notify-" + strings.ToLower(t.Name())
+	name = "test-notify-" + strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-"))
 	ch := make(chan struct{})
 	var built atomic.Int64
 	var once sync.Once
@@ -65,11 +65,18 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// TestInterruptKeepsResults sends SIGINT to the test process in the middle
-// of a sweep: bench run must exit 130, leave a valid results.json holding
-// the finished run and the cut one marked interrupted, say where it is,
-// and bench report must render that partial file.
+// TestInterruptKeepsResults sends SIGINT (or SIGTERM) to the test process
+// in the middle of a sweep: bench run must exit 130, leave a valid
+// results.json holding the finished run and the cut one marked
+// interrupted, say where it is, and bench report must render that partial
+// file.
 func TestInterruptKeepsResults(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) { testInterrupt(t, sig) })
+	}
+}
+
+func testInterrupt(t *testing.T, sig syscall.Signal) {
 	dir := t.TempDir()
 	// A short workload, then one that would run for an hour.
 	short := filepath.Join(dir, "short.yaml")
@@ -103,21 +110,23 @@ func TestInterruptKeepsResults(t *testing.T) {
 		f, err := results.ReadFile(resultsPath)
 		return err == nil && len(f.Runs) >= 1
 	})
-	if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
+	if err := syscall.Kill(os.Getpid(), sig); err != nil {
 		t.Fatal(err)
 	}
 	var err error
 	select {
 	case err = <-done:
 	case <-time.After(30 * time.Second):
-		t.Fatal("bench run did not stop after SIGINT")
+		t.Fatalf("bench run did not stop after %v", sig)
 	}
 
 	if code := exitCode(err); code != 130 {
 		t.Fatalf("exit %d (err %v), want 130\n%s", code, err, stderr.String())
 	}
-	if msg := stderr.String(); !strings.Contains(msg, "interrupted") || !strings.Contains(msg, resultsPath) {
-		t.Errorf("stderr %q does not say it was interrupted and where the results are", msg)
+	// main prints the error: one line saying what happened and where
+	// the results are.
+	if msg := err.Error(); !strings.Contains(msg, "interrupted") || !strings.Contains(msg, resultsPath) || strings.Contains(msg, "\n") {
+		t.Errorf("message %q does not say in one line that it was interrupted and where the results are", msg)
 	}
 	f, rerr := results.ReadFile(resultsPath)
 	if rerr != nil {

@@ -135,8 +135,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	}
 	switch {
 	case errors.Is(runErr, context.Canceled):
-		fmt.Fprintf(stderr, "bench: interrupted; %d runs measured, results in %s\n", len(file.Runs), where)
-		return fmt.Errorf("%w", errInterrupted)
+		return fmt.Errorf("%w; runs measured: %d; results in %s", errInterrupted, len(file.Runs), where)
 	case runErr != nil:
 		for _, r := range file.Runs {
 			if r.Status == results.StatusFailed {

@@ -12,7 +12,8 @@
 //
 // For each requested delay and number of callers, every mechanism runs for
 // the given duration: each caller waits in a loop (time.Sleep(d),
-// timing.Sleep(d), or Get on a store opened with sim:latency=d) and times
+// timing.Sleep(d), or Get on a store opened with sim:latency=d, with a
+// cancellable context as the runner's workers have) and times
 // each wait from the caller's side. The table shows the realised median and
 // 99th percentile, the median's error, and the process's CPU time (user +
 // system, from getrusage) per delayed call, with its ratio to time.Sleep's

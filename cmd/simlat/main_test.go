@@ -17,10 +17,10 @@ func TestRun(t *testing.T) {
 	var rows int
 	for _, l := range lines {
 		f := strings.Fields(l)
-		if len(f) == 10 && (f[2] == "time.Sleep" || f[2] == "timing.Sleep" || f[2] == "sim") {
+		if len(f) >= 10 && (f[2] == "time.Sleep" || f[2] == "timing.Sleep" || f[2] == "sim") {
 			rows++
-			switch v := f[9]; v {
-			case "PASS", "FAIL", "beyond":
+			switch v := f[len(f)-1]; v {
+			case "PASS", "FAIL", "beyond", "calls": // "no calls" on a stalled machine
 			default:
 				t.Errorf("verdict %q in %q", v, l)
 			}

@@ -93,7 +93,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			if err != nil {
 				return err
 			}
-			if name == "time.Sleep" {
+			if name == "time.Sleep" && r.calls > 0 {
 				reference = &r
 			}
 			v := judge(c, name, r, reference)
@@ -101,6 +101,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 			ratio := "-"
 			if reference != nil && name != "time.Sleep" && reference.cpuPerCall > 0 {
 				ratio = fmt.Sprintf("%.2f×", float64(r.cpuPerCall)/float64(reference.cpuPerCall))
+			}
+			if r.calls == 0 {
+				fmt.Fprintf(tw, "%v\t%d\t%s\t0\t-\t-\t-\t-\t-\t%s\t\n", c.delay, c.callers, name, v)
+				continue
 			}
 			fmt.Fprintf(tw, "%v\t%d\t%s\t%d\t%v\t%v\t%+.1f%%\t%.2fµs\t%s\t%s\t\n",
 				c.delay, c.callers, name, r.calls, round(r.p50), round(r.p99),
@@ -127,7 +131,10 @@ func round(d time.Duration) time.Duration {
 
 // judge returns the verdict of one row.
 func judge(c aCase, name string, r result, reference *result) string {
-	if c.beyond {
+	switch {
+	case r.calls == 0:
+		return "no calls" // the machine stalled for the whole window
+	case c.beyond:
 		return "beyond"
 	}
 	tolerance := max(c.delay/10, 100*time.Microsecond)
