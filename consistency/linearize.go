@@ -160,6 +160,9 @@ func (l *linCheck) check(p *partition) partResult {
 	if r, ok := l.witness(p); ok {
 		return r
 	}
+	if l.greedy(p, 0, n) {
+		return partResult{verdict: porcupine.Ok}
+	}
 	windows := (n + l.opt.WindowOps - 1) / l.opt.WindowOps
 	out := partResult{verdict: porcupine.Ok}
 	for w := 0; w < windows; w++ {

@@ -73,12 +73,19 @@ func compareDefaultMetrics() string {
 
 func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	fs, f := newCompareFlagSet(stderr)
+	// Silence the flag package: a bad flag is one line, -h the usage.
+	usage := fs.Usage
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
 	paths, err := compareParseInterspersed(fs, args)
+	fs.Usage = usage
+	fs.SetOutput(stderr)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fs.Usage()
 			return nil
 		}
-		return badInput("compare: %v", err)
+		return badInput("compare: %v (bench compare -h lists the flags)", err)
 	}
 	if len(paths) != 2 {
 		return badInput("compare: want two results files, OLD.json and NEW.json; got %d argument(s) %q", len(paths), paths)

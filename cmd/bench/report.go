@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -67,11 +66,8 @@ const (
 
 func cmdReport(args []string, stdout, stderr io.Writer) error {
 	fs, f := newReportFlagSet(stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return badInput("report: %v", err)
+	if help, err := parseFlags(fs, args, stderr); help || err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return badInput("report: unexpected argument %q (the input goes in --in)", fs.Arg(0))
