@@ -225,7 +225,13 @@ func RunOne(ctx context.Context, p Params) (res results.Run, err error) {
 		workers[i] = w
 	}
 
-	if err := preload(ctx, r, sys, trackers, workers, &versions); err != nil {
+	// Preload is set-up: without injected latency and failures (when the
+	// store can switch them off), so it costs no measured time and naive's
+	// serialised writes do not make it the longest part of a run.
+	setInjection(raw, false)
+	err = preload(ctx, r, sys, trackers, workers, &versions)
+	setInjection(raw, true)
+	if err != nil {
 		return fail(err)
 	}
 
@@ -400,6 +406,8 @@ func RunOne(ctx context.Context, p Params) (res results.Run, err error) {
 			// store with a cancelled context: skip it.
 			res.Consistency.Notes = append(res.Consistency.Notes, "not checked: run interrupted")
 		} else {
+			// The check inspects the store; it is not a client of it.
+			setInjection(raw, false)
 			res.Consistency = r.obs.Check(ctx, consistency.Input{System: sys, Trackers: trackers, Store: newCheckView(raw), OutDir: outDir, RunName: p.Name()})
 		}
 	} else {
@@ -499,6 +507,14 @@ func preload(ctx context.Context, r *run, sys *impl.System, trackers []ctxsys.Tr
 		}
 	}
 	return nil
+}
+
+// setInjection switches the store's injected latency and failures, when it
+// has any.
+func setInjection(s store.Store, on bool) {
+	if inj, ok := s.(store.Injector); ok {
+		inj.SetInjection(on)
+	}
 }
 
 // retryStore runs step until it succeeds, fails otherwise than in the

@@ -4,13 +4,16 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"lockbench/timing"
 )
 
-// Sim is the simulated store: a Memory store whose every call first waits
+// Sim is the simulated store: an in-memory map whose every call first waits
 // an injected delay (drawn from SimConfig's distribution, plus an optional
 // spike), queueing for a pool slot when the pool is full, and then fails
 // with ErrInjected at the configured rate. Delays use package timing, which
@@ -20,7 +23,10 @@ import (
 // A call whose context ends while it queues or waits returns the context's
 // error and changes nothing.
 type Sim struct {
-	mem   *Memory
+	// data maps keys to values. A sync.Map rather than Memory's
+	// RWMutex: a thousand callers reading one key would all write the
+	// RWMutex's reader count; sync.Map reads write nothing shared.
+	data  sync.Map // string → []byte, never mutated once stored
 	cfg   SimConfig
 	delay func(u *draws) time.Duration // nil: no base delay
 	pool  chan struct{}                // nil: no limit
@@ -35,6 +41,7 @@ type Sim struct {
 	inflightMax paddedInt64
 	injected    paddedInt64
 	latency     atomic.Pointer[histogram]
+	bypass      atomic.Bool // see SetInjection
 }
 
 var (
@@ -57,7 +64,7 @@ func NewSim(cfg SimConfig) (*Sim, error) {
 	if _, err := ParseSpec(Spec{Kind: "sim", Sim: cfg}.String()); err != nil {
 		return nil, err
 	}
-	s := &Sim{mem: NewMemory(), cfg: cfg, delay: delayFunc(cfg)}
+	s := &Sim{cfg: cfg, delay: delayFunc(cfg)}
 	s.random = cfg.ErrorRate > 0 || cfg.SpikeProbability > 0 || cfg.Latency > 0 && cfg.Dist != DistFixed
 	if cfg.Pool > 0 {
 		s.pool = make(chan struct{}, cfg.Pool)
@@ -108,6 +115,9 @@ func (s *Sim) Config() SimConfig { return s.cfg }
 // call runs op after the injected delay, unless the call is drawn to fail:
 // a failed call never runs op, so a failed write changes nothing.
 func (s *Sim) call(ctx context.Context, opName, key string, op func() error) error {
+	if s.bypass.Load() {
+		return op() // set-up or inspection: no delay, no failure, no figures
+	}
 	// time.Since(clockBase) reads only the monotonic clock, half the cost
 	// of time.Now.
 	start := time.Since(clockBase)
@@ -162,23 +172,46 @@ func (s *Sim) acquire(ctx context.Context) error {
 
 // Put implements Store.
 func (s *Sim) Put(ctx context.Context, key string, value []byte) error {
-	return s.call(ctx, "put", key, func() error { return s.mem.Put(ctx, key, value) })
+	return s.call(ctx, "put", key, func() error {
+		s.data.Store(key, append([]byte{}, value...))
+		return nil
+	})
 }
 
 // Get implements Store.
 func (s *Sim) Get(ctx context.Context, key string) (v []byte, err error) {
-	err = s.call(ctx, "get", key, func() error { v, err = s.mem.Get(ctx, key); return err })
+	err = s.call(ctx, "get", key, func() error {
+		stored, ok := s.data.Load(key)
+		if !ok {
+			return fmt.Errorf("%w: %q", ErrNotFound, key)
+		}
+		v = append([]byte{}, stored.([]byte)...)
+		return nil
+	})
 	return v, err
 }
 
 // Delete implements Store.
 func (s *Sim) Delete(ctx context.Context, key string) error {
-	return s.call(ctx, "delete", key, func() error { return s.mem.Delete(ctx, key) })
+	return s.call(ctx, "delete", key, func() error {
+		s.data.Delete(key)
+		return nil
+	})
 }
 
 // List implements Store.
 func (s *Sim) List(ctx context.Context, prefix string) (keys []string, err error) {
-	err = s.call(ctx, "list", prefix, func() error { keys, err = s.mem.List(ctx, prefix); return err })
+	err = s.call(ctx, "list", prefix, func() error {
+		keys = []string{}
+		s.data.Range(func(k, _ any) bool {
+			if key := k.(string); strings.HasPrefix(key, prefix) {
+				keys = append(keys, key)
+			}
+			return true
+		})
+		slices.Sort(keys)
+		return nil
+	})
 	return keys, err
 }
 

@@ -81,10 +81,15 @@ func TestHistogramQuantile(t *testing.T) {
 			t.Errorf("quantile(%v) = %v, want %v ±1%%", q, got, want)
 		}
 	}
-	for _, v := range []int64{0, 1, 63, 64, 65, 1 << 40, math.MaxInt64} {
+	for _, v := range []int64{0, 1, 63, 64, 65, 1<<36 - 1, 1 << 20 * 3} {
 		b := histBucket(v)
 		if lo := histLowerBound(b); lo > v || (b+1 < histBuckets && histLowerBound(b+1) <= v) {
 			t.Errorf("value %d in bucket %d [%d, %d)", v, b, lo, histLowerBound(b+1))
+		}
+	}
+	for _, v := range []int64{1 << 36, 1 << 40, math.MaxInt64} {
+		if b := histBucket(v); b != histBuckets-1 {
+			t.Errorf("value %d in bucket %d, want the last", v, b)
 		}
 	}
 }

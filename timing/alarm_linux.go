@@ -26,33 +26,35 @@ import (
 //
 // Keeping the alarm armed without a goroutine of its own:
 //
-//   - Every sleeper pushes its deadline onto a min-heap; the heap is
-//     sharded (by the sleeper's stack address) so that a thousand sleepers
-//     on several CPUs do not queue on one lock, and each shard publishes its
-//     earliest deadline in an atomic.
-//   - The alarm has an owner: the sleeper whose deadline it was armed for,
-//     the earliest at the time. When the owner wakes, it pops the
-//     deadlines that have passed and arms the alarm for the new earliest,
-//     which becomes the owner. A
-//     newcomer whose deadline the armed alarm would miss by more than its
-//     slack arms it for itself and takes it over. The chain of owners keeps
-//     the alarm armed as long as anyone sleeps, and costs a lone sleeper
-//     one timerfd_settime beyond time.Sleep.
-//   - A new owner's deadline may pass while it is being made owner, so that
-//     it stopped sleeping before it could see it: whoever makes it owner
-//     then checks, and hands the alarm over on its behalf.
-//   - A sleeper that registers while the alarm has fired but not been
-//     handed over yet leaves it to the owner, which re-reads the deadlines
-//     after handing over: a burst of sleepers registering right after an
-//     expiry (the ones it woke, sleeping again) takes no lock but its
-//     shard's.
-//   - Rate limit: an alarm is set no sooner than slack after the current
-//     time, where slack is 1/16 of the earliest sleeper's delay (4 µs to
-//     1 ms). With thousands of sleepers whose deadlines are microseconds
-//     apart, one expiry wakes a batch of them, at most 1/16 of their delay
-//     late, instead of one expiry per sleeper.
-//   - Locks are never held across a system call except armMu, which only
-//     the few sleepers that re-arm take.
+//   - Every sleeper pushes its deadline onto a min-heap, sharded by the
+//     sleeper's stack address so that a thousand sleepers on several CPUs
+//     do not queue on one lock; each shard publishes its earliest deadline
+//     in an atomic.
+//   - The alarm is always armed for margin after the deadline of a pending
+//     sleeper, its owner. The owner wakes at or after its deadline and so
+//     finds the alarm due (armed <= now+margin): whoever wakes and finds
+//     it so first re-arms it — pops the deadlines that have passed and arms
+//     for the next. Other sleepers only read one atomic when they wake. So
+//     the alarm stays armed as long as anyone sleeps, with no goroutine of
+//     its own, and a lone sleeper costs one timerfd_settime beyond
+//     time.Sleep.
+//   - Rate limit: with many sleepers, the next alarm is armed for the first
+//     deadline at least slack ahead (slack = 1/16 of that sleeper's delay,
+//     4 µs to 1 ms); the sleepers due before it are woken with it, at most
+//     about slack late. With a thousand sleepers whose deadlines are
+//     microseconds apart, one expiry wakes a batch of them instead of one
+//     expiry (a timerfd_settime and a wake-up, costly on a virtual machine)
+//     each. If no deadline lies between slack and twice slack ahead, the
+//     alarm is armed for the last deadline before slack instead, so that no
+//     sleeper waits for a distant one.
+//   - A newcomer whose deadline the armed alarm would miss by more than its
+//     slack arms the alarm for itself.
+//   - A sleeper that registers while the alarm is due but not yet re-armed
+//     leaves it to whoever re-arms it, which re-reads the deadlines
+//     afterwards: the burst of sleepers that an expiry wakes, sleeping
+//     again at once, takes no lock but its shard's.
+//   - No lock is held across a system call except armMu, which only the
+//     sleepers that re-arm take.
 //
 // The alarm expires margin after the deadline, so that the runtime timer
 // (set a few nanoseconds after it) is due when the scheduler wakes: an
@@ -60,9 +62,9 @@ import (
 type alarm struct {
 	shards [alarmShards]shard
 
-	armMu sync.Mutex   // serialises arming the timerfd
-	armed atomic.Int64 // expiry of the armed alarm; math.MaxInt64: none pending
-	owner atomic.Int64 // deadline of the sleeper that re-arms next; 0: none
+	armMu  sync.Mutex   // serialises arming the timerfd
+	armed  atomic.Int64 // expiry of the armed alarm; math.MaxInt64: none
+	rearms atomic.Bool  // someone is re-arming a due alarm
 
 	timer timerfd
 }
@@ -117,47 +119,82 @@ func (s *shard) publish() {
 	s.earliest.Store(s.pending[0].deadline)
 }
 
-// popPassed pops the deadlines up to t, if the shard has any.
-func (s *shard) popPassed(t int64) {
-	if s.earliest.Load() > t {
-		return
-	}
-	s.mu.Lock()
+// plan pops the shard's passed deadlines (up to t) and reports, among the
+// rest: the earliest (and its slack), the first at or after from, and the
+// last before from (MaxInt64, MaxInt64 and MinInt64 when there is none).
+// The caller holds mu. Only the entries before from are visited: in a
+// heap, a node at or after from has no descendant before it.
+func (s *shard) plan(t, from int64) (earliest, slack, first, last int64) {
 	for len(s.pending) > 0 && s.pending[0].deadline <= t {
 		s.pending.pop()
 	}
 	s.publish()
-	s.mu.Unlock()
+	earliest, slack, first, last = math.MaxInt64, 0, math.MaxInt64, math.MinInt64
+	if len(s.pending) > 0 {
+		earliest, slack = s.pending[0].deadline, s.pending[0].slack
+	}
+	var visit func(i int)
+	visit = func(i int) {
+		if i >= len(s.pending) {
+			return
+		}
+		d := s.pending[i].deadline
+		if d >= from {
+			first = min(first, d)
+			return
+		}
+		last = max(last, d)
+		visit(2*i + 1)
+		visit(2*i + 2)
+	}
+	visit(0)
+	return earliest, slack, first, last
 }
 
-// wanted pops the deadlines that have passed and returns when the alarm
-// should expire for the rest, and its owner; ok is false when nobody is
-// waiting. It reads the shards' earliest deadlines without their locks: a
-// deadline pushed meanwhile is its sleeper's to arm for (see register).
-func (a *alarm) wanted(t int64) (at, owner int64, ok bool) {
+// next returns when the alarm should expire for the pending sleepers after
+// t, or false if there are none; it pops the passed deadlines.
+func (a *alarm) next(t int64) (at int64, ok bool) {
+	// The earliest sleeper's slack sets the pace: pass one over the shards
+	// for it, and a second to find the deadlines around t+slack.
 	earliest, slack := int64(math.MaxInt64), int64(0)
 	for i := range a.shards {
 		s := &a.shards[i]
-		s.popPassed(t)
 		if e := s.earliest.Load(); e < earliest {
 			earliest, slack = e, s.earliestSlack.Load()
 		}
 	}
 	if earliest == math.MaxInt64 {
-		return 0, 0, false
+		return 0, false
 	}
-	return max(earliest+int64(margin), t+slack), earliest, true
+	from := max(earliest, t+slack)
+	earliest = math.MaxInt64
+	first, last := int64(math.MaxInt64), int64(math.MinInt64)
+	for i := range a.shards {
+		s := &a.shards[i]
+		s.mu.Lock()
+		e, _, f, l := s.plan(t, from)
+		s.mu.Unlock()
+		earliest, first, last = min(earliest, e), min(first, f), max(last, l)
+	}
+	switch {
+	case earliest == math.MaxInt64:
+		return 0, false
+	case first <= from+slack || last == math.MinInt64:
+		return first + int64(margin), true
+	default:
+		return last + int64(margin), true
+	}
 }
 
-// setAlarm arms the alarm for at with its owner; the caller holds armMu.
-func (a *alarm) setAlarm(at, owner int64) {
-	if a.timer.set(at, 0) != nil {
+// arm sets the alarm to expire at at (MaxInt64: none); the caller holds
+// armMu.
+func (a *alarm) arm(at int64) {
+	if at != math.MaxInt64 && a.timer.set(at, 0) != nil {
 		// Cannot happen with a valid descriptor and time; if it did,
 		// sleepers would merely fall back to time.Sleep's precision.
 		return
 	}
 	a.armed.Store(at)
-	a.owner.Store(owner)
 }
 
 // register adds a sleeper with deadline to shard and arms the alarm if it
@@ -167,68 +204,50 @@ func (a *alarm) register(shard int, deadline, t int64) {
 	slack := slackFor(deadline - t)
 	s.mu.Lock()
 	s.pending.push(deadlineEntry{deadline: deadline, slack: slack})
-	s.publish()
-	s.mu.Unlock()
-	// Published the deadline, then read the alarm; settle, after an
-	// alarm changes, does the opposite. With sequentially consistent
-	// atomics one of the two sees the other.
-	switch armed := a.armed.Load(); {
-	case armed <= t:
-		// Fired: its owner is due, hands over and settles, seeing us.
-		// (With a thousand sleepers, a batch of them registers again in
-		// this window; none of them needs the arming lock.)
-	case armed <= deadline+slack:
-		// Armed early enough for us, and not fired yet.
-	default:
-		a.settle()
+	if s.pending[0].deadline == deadline {
+		s.publish() // only a new earliest needs publishing
 	}
-}
-
-// done is called by every sleeper when it stops sleeping; the owner hands
-// the alarm over to the next.
-func (a *alarm) done(deadline int64) {
-	if a.owner.Load() != deadline {
+	s.mu.Unlock()
+	// Published the deadline, then read the alarm; rearm, after it
+	// changes the alarm, does the opposite. With sequentially consistent
+	// atomics one of the two sees the other.
+	armed := a.armed.Load()
+	if armed <= t+int64(margin) || armed <= deadline+slack {
+		// Due: whoever re-arms it sees us. Or armed early enough.
 		return
 	}
-	at, owner, ok := a.wanted(now())
 	a.armMu.Lock()
-	if a.owner.Load() != deadline {
-		a.armMu.Unlock()
-		return // a newcomer armed an earlier alarm and owns it
-	}
-	if ok {
-		a.setAlarm(at, owner)
-	} else {
-		a.armed.Store(math.MaxInt64)
-		a.owner.Store(0)
+	if armed := a.armed.Load(); armed > t+int64(margin) && armed > deadline+slack {
+		a.arm(deadline + int64(margin))
 	}
 	a.armMu.Unlock()
-	a.settle()
 }
 
-// settle makes the alarm cover the earliest pending deadline after the
-// alarm or the deadlines changed: it re-reads the deadlines (a sleeper
-// that registered while the alarm was changing may have relied on the
-// change), arms the alarm earlier if needed, and hands it over on behalf
-// of an owner whose deadline passed while it was being made owner (it may
-// have stopped sleeping, and checked whether it owned the alarm, before).
-func (a *alarm) settle() {
-	t := now()
-	if at, owner, ok := a.wanted(t); ok {
-		if armed := a.armed.Load(); armed <= t || at < armed {
-			a.armMu.Lock()
-			if armed := a.armed.Load(); armed <= t || at < armed {
-				a.setAlarm(at, owner)
+// woke is called by every sleeper when it wakes: the first to find the
+// alarm due re-arms it; the others only read it.
+func (a *alarm) woke() {
+	for a.armed.Load() <= now()+int64(margin) && a.rearms.CompareAndSwap(false, true) {
+		a.armMu.Lock()
+		if t := now(); a.armed.Load() <= t+int64(margin) {
+			at, ok := a.next(t)
+			if !ok {
+				at = math.MaxInt64
 			}
-			a.armMu.Unlock()
+			a.arm(at)
+			// A sleeper that registered while the alarm was due left it
+			// to us and may not have been in the heap yet: plan again.
+			if again, ok := a.next(now()); ok && again < at {
+				a.arm(again)
+			}
 		}
-	}
-	if owner := a.owner.Load(); owner != 0 && owner <= now() {
-		a.done(owner)
+		a.armMu.Unlock()
+		a.rearms.Store(false)
+		// The sleeper the new alarm is for may have woken meanwhile,
+		// found the alarm due and left it to us: loop, and look again.
 	}
 }
 
-// begin starts a sleep of d and returns its deadline; done must follow.
+// begin starts a sleep of d and returns its deadline; woke must follow.
 func (a *alarm) begin(d time.Duration) (deadline int64) {
 	// Goroutine stacks lie apart: the address of a local spreads
 	// sleepers over the shards.
@@ -248,5 +267,5 @@ func sleep(d time.Duration) {
 	}
 	deadline := a.begin(d)
 	time.Sleep(time.Duration(deadline - now()))
-	a.done(deadline)
+	a.woke()
 }

@@ -15,7 +15,7 @@ func TestPreciseOnLinux(t *testing.T) {
 }
 
 // checkQuiescentAlarm fails t unless the alarm is at rest: no pending
-// sleeper in any shard, no owner, nothing armed.
+// sleeper in any shard, nothing armed.
 func checkQuiescentAlarm(t *testing.T) {
 	t.Helper()
 	a := theAlarm()
@@ -29,9 +29,9 @@ func checkQuiescentAlarm(t *testing.T) {
 		}
 		s.mu.Unlock()
 	}
-	if n != 0 || a.owner.Load() != 0 || a.armed.Load() != math.MaxInt64 {
-		t.Fatalf("after all sleepers returned: %d pending, owner %d, armed %d; want 0, 0, none",
-			n, a.owner.Load(), a.armed.Load())
+	if n != 0 || a.armed.Load() != math.MaxInt64 || a.rearms.Load() {
+		t.Fatalf("after all sleepers returned: %d pending, armed %d, re-arming %v; want 0, none, false",
+			n, a.armed.Load(), a.rearms.Load())
 	}
 }
 

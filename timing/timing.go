@@ -50,6 +50,10 @@ func SleepContext(ctx context.Context, d time.Duration) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if d <= CancelLatency {
+		Sleep(d)
+		return ctx.Err()
+	}
 	deadline := time.Now().Add(d)
 	for {
 		left := time.Until(deadline)
