@@ -292,6 +292,9 @@ func RunOne(ctx context.Context, p Params) (res results.Run, err error) {
 			leaveStore(reason)
 			return ctl.abandon(&res, reason)
 		}
+		if !r.openLoop && !ctl.everyWorkerCycled(ctx, maxWarmupExtension) {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("warm-up ended %s past its time with workers that had not completed an operation: the queues may not have formed, and Little's law may read low", maxWarmupExtension))
+		}
 	}
 
 	// Measured phase.
@@ -708,6 +711,29 @@ func (c *controller) wait(ctx context.Context, deadline time.Time, tl *timeline)
 	}
 }
 
+// maxWarmupExtension bounds how long warm-up waits, past its configured
+// time, for every worker to complete an operation.
+const maxWarmupExtension = 2 * time.Second
+
+// everyWorkerCycled waits, up to limit, until every worker has completed at
+// least one operation. Workers start together, so at the end of a short
+// warm-up a slow strategy may still be serving the very first operations:
+// the operations in flight when the window opens are then younger than in
+// the steady state, and the window's figures (Little's law first) read low.
+// Closed loop only; it reports whether every worker got there.
+func (c *controller) everyWorkerCycled(ctx context.Context, limit time.Duration) bool {
+	deadline := time.Now().Add(limit)
+	for _, w := range c.workers {
+		for w.completions.Load() == 0 {
+			if ctx.Err() != nil || time.Now().After(deadline) {
+				return false
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	return true
+}
+
 func (c *controller) completions() int64 {
 	var n int64
 	for _, w := range c.workers {
@@ -836,8 +862,11 @@ func runWarnings(res *results.Run) []string {
 	case res.Ops < 100:
 		w = append(w, fmt.Sprintf("only %d operations completed inside the measured window: percentiles are coarse", res.Ops))
 	}
-	if window := res.DurationS * 1e9; all.P50Ns > 0 && float64(all.P50Ns) > window/2 {
+	switch window := res.DurationS * 1e9; {
+	case all.P50Ns > 0 && float64(all.P50Ns) > window/2:
 		w = append(w, fmt.Sprintf("median latency %s is more than half the measured window %s: the window sees few operations start and end", time.Duration(all.P50Ns), time.Duration(window)))
+	case all.P99Ns > 0 && float64(all.P99Ns) > window/4:
+		w = append(w, fmt.Sprintf("the slowest operations (p99 %s) last more than a quarter of the measured window %s: operations cut by its edges bias throughput and the Little's law ratio; lengthen --duration", time.Duration(all.P99Ns), time.Duration(window)))
 	}
 	return w
 }

@@ -223,9 +223,15 @@ func (a *alarm) register(shard int, deadline, t int64) {
 	a.armMu.Unlock()
 }
 
-// woke is called by every sleeper when it wakes: the first to find the
-// alarm due re-arms it; the others only read it.
-func (a *alarm) woke() {
+// woke is called by every sleeper with deadline when it wakes: the first
+// to find the alarm due re-arms it; the others only read it.
+func (a *alarm) woke(deadline int64) {
+	if a.armed.Load() > deadline+int64(margin) {
+		// Not due for us: the alarm is for a later sleeper, which will
+		// find it due when it wakes. (Most sleepers stop here, without
+		// reading the clock.)
+		return
+	}
 	for a.armed.Load() <= now()+int64(margin) && a.rearms.CompareAndSwap(false, true) {
 		a.armMu.Lock()
 		if t := now(); a.armed.Load() <= t+int64(margin) {
@@ -267,5 +273,5 @@ func sleep(d time.Duration) {
 	}
 	deadline := a.begin(d)
 	time.Sleep(time.Duration(deadline - now()))
-	a.woke()
+	a.woke(deadline)
 }

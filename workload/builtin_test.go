@@ -192,7 +192,9 @@ func TestSuiteBudgets(t *testing.T) {
 		}
 		runs, total := suiteTime(t, "default", strategies, setup)
 		t.Logf("default: %d runs, %v", runs, total)
-		if runs != 300 || total > 110*time.Second {
+		// make report must finish in ~3 minutes on 2 cores, build and
+		// rendering (~15 s) included: 150 s of planned runs leaves room.
+		if runs != 300 || total > 150*time.Second {
 			t.Errorf("default: %d runs, %v: over budget", runs, total)
 		}
 	})

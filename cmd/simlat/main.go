@@ -8,7 +8,7 @@
 // Usage:
 //
 //	go run ./cmd/simlat [-duration 1.5s] [-callers 1000] [-mechanisms time.Sleep,timing.Sleep,sim]
-//	                    [-cases 2ms/1000,…] [-strict]
+//	                    [-cases 2ms/1000,…] [-cpuprofile FILE] [-strict]
 //
 // For each requested delay and number of callers, every mechanism runs for
 // the given duration: each caller waits in a loop (time.Sleep(d),

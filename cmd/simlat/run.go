@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -46,11 +48,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("simlat", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var cfg config
-	var mechanisms, caseNames string
+	var mechanisms, caseNames, cpuprofile string
 	fs.DurationVar(&cfg.duration, "duration", 1500*time.Millisecond, "measuring time per mechanism and case")
 	fs.IntVar(&cfg.callers, "callers", 1000, "number of concurrent callers in the many-callers cases")
 	fs.StringVar(&mechanisms, "mechanisms", strings.Join(mechanismNames, ","), "comma-separated mechanisms to measure: "+strings.Join(mechanismNames, ", "))
 	fs.StringVar(&caseNames, "cases", "", "comma-separated cases to run, as DELAY/CALLERS (e.g. 2ms/1000); default all")
+	fs.StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile of the whole measurement to `file`")
 	fs.BoolVar(&cfg.strict, "strict", false, "exit with status 1 when a verdict is FAIL")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -77,6 +80,18 @@ func run(args []string, stdout, stderr io.Writer) error {
 			}
 			cfg.cases[name] = true
 		}
+	}
+
+	if cpuprofile != "" {
+		f, err := os.Create(cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
