@@ -21,7 +21,8 @@ import (
 // millisecond; Stats reports the latency callers actually experienced.
 //
 // A call whose context ends while it queues or waits returns the context's
-// error and changes nothing.
+// error (within timing.CancelLatency) and changes nothing. A call drawn to
+// fail waits its delay first, as a real store's failure takes time.
 type Sim struct {
 	// data maps keys to values. A sync.Map rather than Memory's
 	// RWMutex: a thousand callers reading one key would all write the

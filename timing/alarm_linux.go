@@ -39,14 +39,16 @@ import (
 //     its own, and a lone sleeper costs one timerfd_settime beyond
 //     time.Sleep.
 //   - Rate limit: with many sleepers, the next alarm is armed for the first
-//     deadline at least slack ahead (slack = 1/16 of that sleeper's delay,
-//     4 µs to 1 ms); the sleepers due before it are woken with it, at most
-//     about slack late. With a thousand sleepers whose deadlines are
-//     microseconds apart, one expiry wakes a batch of them instead of one
-//     expiry (a timerfd_settime and a wake-up, costly on a virtual machine)
-//     each. If no deadline lies between slack and twice slack ahead, the
-//     alarm is armed for the last deadline before slack instead, so that no
-//     sleeper waits for a distant one.
+//     deadline at least slack ahead (slack = 1/16 of the earliest sleeper's
+//     delay, 4 µs to 1 ms); the sleepers due before it are woken with it,
+//     at most two slacks late, about half a slack on average. With a
+//     thousand sleepers whose deadlines are microseconds apart, one expiry
+//     wakes a batch of them instead of one expiry (a timerfd_settime and a
+//     wake-up, both costly on a virtual machine) each. If no deadline lies
+//     between one and two slacks ahead, the alarm is armed for the last
+//     deadline before one slack instead, so that nobody waits for a distant
+//     one. Since alarms fall on real deadlines, a closed loop of sleepers
+//     of one delay is woken on time, not a tick late.
 //   - A newcomer whose deadline the armed alarm would miss by more than its
 //     slack arms the alarm for itself.
 //   - A sleeper that registers while the alarm is due but not yet re-armed
@@ -133,21 +135,7 @@ func (s *shard) plan(t, from int64) (earliest, slack, first, last int64) {
 	if len(s.pending) > 0 {
 		earliest, slack = s.pending[0].deadline, s.pending[0].slack
 	}
-	var visit func(i int)
-	visit = func(i int) {
-		if i >= len(s.pending) {
-			return
-		}
-		d := s.pending[i].deadline
-		if d >= from {
-			first = min(first, d)
-			return
-		}
-		last = max(last, d)
-		visit(2*i + 1)
-		visit(2*i + 2)
-	}
-	visit(0)
+	s.pending.around(0, from, &first, &last)
 	return earliest, slack, first, last
 }
 
@@ -156,13 +144,7 @@ func (s *shard) plan(t, from int64) (earliest, slack, first, last int64) {
 func (a *alarm) next(t int64) (at int64, ok bool) {
 	// The earliest sleeper's slack sets the pace: pass one over the shards
 	// for it, and a second to find the deadlines around t+slack.
-	earliest, slack := int64(math.MaxInt64), int64(0)
-	for i := range a.shards {
-		s := &a.shards[i]
-		if e := s.earliest.Load(); e < earliest {
-			earliest, slack = e, s.earliestSlack.Load()
-		}
-	}
+	earliest, slack := a.earliest()
 	if earliest == math.MaxInt64 {
 		return 0, false
 	}
@@ -198,8 +180,9 @@ func (a *alarm) arm(at int64) {
 }
 
 // register adds a sleeper with deadline to shard and arms the alarm if it
-// would otherwise wake the sleeper too late.
-func (a *alarm) register(shard int, deadline, t int64) {
+// would otherwise wake the sleeper too late; it reports whether it armed
+// it (a system call: time has passed).
+func (a *alarm) register(shard int, deadline, t int64) (armed bool) {
 	s := &a.shards[shard]
 	slack := slackFor(deadline - t)
 	s.mu.Lock()
@@ -211,16 +194,17 @@ func (a *alarm) register(shard int, deadline, t int64) {
 	// Published the deadline, then read the alarm; rearm, after it
 	// changes the alarm, does the opposite. With sequentially consistent
 	// atomics one of the two sees the other.
-	armed := a.armed.Load()
-	if armed <= t+int64(margin) || armed <= deadline+slack {
+	if at := a.armed.Load(); at <= t+int64(margin) || at <= deadline+slack {
 		// Due: whoever re-arms it sees us. Or armed early enough.
-		return
+		return false
 	}
 	a.armMu.Lock()
-	if armed := a.armed.Load(); armed > t+int64(margin) && armed > deadline+slack {
+	if at := a.armed.Load(); at > t+int64(margin) && at > deadline+slack {
 		a.arm(deadline + int64(margin))
+		armed = true
 	}
 	a.armMu.Unlock()
+	return armed
 }
 
 // woke is called by every sleeper with deadline when it wakes: the first
@@ -235,15 +219,20 @@ func (a *alarm) woke(deadline int64) {
 	for a.armed.Load() <= now()+int64(margin) && a.rearms.CompareAndSwap(false, true) {
 		a.armMu.Lock()
 		if t := now(); a.armed.Load() <= t+int64(margin) {
-			at, ok := a.next(t)
-			if !ok {
-				at = math.MaxInt64
-			}
-			a.arm(at)
-			// A sleeper that registered while the alarm was due left it
-			// to us and may not have been in the heap yet: plan again.
-			if again, ok := a.next(now()); ok && again < at {
-				a.arm(again)
+			if at, ok := a.next(t); ok {
+				a.arm(at)
+			} else {
+				a.arm(math.MaxInt64)
+				// A sleeper that registered while the alarm was due
+				// left it to us, and may have pushed its deadline
+				// after next looked: look again. (When an alarm is
+				// armed, such a sleeper is woken by it, or by the one
+				// its owner arms next.)
+				if e, _ := a.earliest(); e != math.MaxInt64 {
+					if at, ok := a.next(now()); ok {
+						a.arm(at)
+					}
+				}
 			}
 		}
 		a.armMu.Unlock()
@@ -253,16 +242,36 @@ func (a *alarm) woke(deadline int64) {
 	}
 }
 
-// begin starts a sleep of d and returns its deadline; woke must follow.
-func (a *alarm) begin(d time.Duration) (deadline int64) {
+// earliest returns the earliest published deadline and its slack.
+func (a *alarm) earliest() (deadline, slack int64) {
+	deadline = math.MaxInt64
+	for i := range a.shards {
+		s := &a.shards[i]
+		if e := s.earliest.Load(); e < deadline {
+			deadline, slack = e, s.earliestSlack.Load()
+		}
+	}
+	return deadline, slack
+}
+
+// begin starts a sleep of d and returns its deadline and how long to sleep
+// on a runtime timer; woke must follow.
+func (a *alarm) begin(d time.Duration) (deadline int64, sleep time.Duration) {
 	// Goroutine stacks lie apart: the address of a local spreads
 	// sleepers over the shards.
 	var anchor byte
 	shard := int(uintptr(unsafe.Pointer(&anchor))>>12) % alarmShards
 	t := now()
 	deadline = t + int64(d)
-	a.register(shard, deadline, t)
-	return deadline
+	if a.register(shard, deadline, t) {
+		// The runtime timer must not expire after the alarm, or the
+		// scheduler, woken early, would sleep on for a millisecond: after
+		// a system call, sleep only what is left. Otherwise the little
+		// time since t is well inside margin, and a clock reading is
+		// saved.
+		return deadline, time.Duration(deadline - now())
+	}
+	return deadline, d
 }
 
 func sleep(d time.Duration) {
@@ -271,7 +280,7 @@ func sleep(d time.Duration) {
 		time.Sleep(d)
 		return
 	}
-	deadline := a.begin(d)
-	time.Sleep(time.Duration(deadline - now()))
+	deadline, left := a.begin(d)
+	time.Sleep(left)
 	a.woke(deadline)
 }

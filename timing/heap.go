@@ -61,3 +61,21 @@ func (h deadlineHeap) down(i int) {
 	}
 	h[i] = e
 }
+
+// around lowers *first to the earliest deadline at or after from, and
+// raises *last to the latest before from, in the subtree at i. It visits
+// only the entries before from (and the children of those): a node at or
+// after from has no descendant before it.
+func (h deadlineHeap) around(i int, from int64, first, last *int64) {
+	if i >= len(h) {
+		return
+	}
+	d := h[i].deadline
+	if d >= from {
+		*first = min(*first, d)
+		return
+	}
+	*last = max(*last, d)
+	h.around(2*i+1, from, first, last)
+	h.around(2*i+2, from, first, last)
+}
