@@ -11,17 +11,17 @@ import (
 
 // linearizeByClusters tries the linearization that a register with unique
 // values dictates, and replays it through the model. A cluster is a write
-// and the reads that returned its data (every other operation is a cluster
-// of its own); with unique data, a linearization must keep each cluster
-// together, write first, so it is an order of clusters in which no cluster
-// comes after one that began after it ended: cluster A must precede B when
-// some operation of A returned before some operation of B was called. That
-// relation is given by intervals (A's earliest Return against B's latest
-// Call), so a topological order is found in O(n log n) — for a plain
-// register, one exists iff the history is linearizable. The model then
-// replays it, checking what clusters ignore (creates on absent contexts,
-// the version rule, recovery point counts); success is a proof, a failure
-// proves nothing.
+// and the operations that saw its data (reads, recovery point snapshots);
+// every other operation is a cluster of its own. With unique data, a
+// linearization keeps each cluster together, write first, so it is an order
+// of clusters in which no cluster comes after one that began after it
+// ended: cluster A must precede B when some operation of A returned before
+// some operation of B was called. That relation is given by intervals (A's
+// earliest Return against B's latest Call), so a topological order is
+// found in O(n log n); for a plain register of unique values it exists iff
+// the history is linearizable. The model then replays it, checking what
+// clusters ignore (creates on absent contexts, the version rule, recovery
+// point counts); success is a proof, a failure proves nothing.
 func linearizeByClusters(model porcupine.Model, ops []porcupine.Operation, deadline time.Time) bool {
 	order, ok := clusterOrder(ops)
 	if !ok {
@@ -62,7 +62,7 @@ func clusterOrder(ops []porcupine.Operation) ([]int, bool) {
 		}
 	}
 	for i, op := range ops {
-		d, isData := readData(op)
+		d, isData := observedData(op)
 		switch {
 		case isData:
 			k, ok := byData[d]
@@ -81,9 +81,15 @@ func clusterOrder(ops []porcupine.Operation) ([]int, bool) {
 	}
 	for k := range cs {
 		reads := cs[k].ops
-		if !isRead(ops[reads[0]]) {
+		if w := reads[0]; !isRead(ops[w]) && ops[w].Input.(linInput).Data != "" {
 			reads = reads[1:] // the writer stays first
+			for _, r := range reads {
+				if ops[r].Return < ops[w].Call {
+					return nil, false // read before its write began: not this way
+				}
+			}
 		}
+		// By Return: a read that ended before another began comes first.
 		sort.Slice(reads, func(a, b int) bool { return ops[reads[a]].Return < ops[reads[b]].Return })
 	}
 
@@ -129,6 +135,16 @@ func clusterOrder(ops []porcupine.Operation) ([]int, bool) {
 		order = append(order, cs[c].ops...)
 	}
 	return order, true
+}
+
+// observedData returns the data an operation saw without writing it: a
+// read's result, or the snapshot a recovery point took.
+func observedData(op porcupine.Operation) (string, bool) {
+	if d, ok := readData(op); ok {
+		return d, true
+	}
+	in, out := op.Input.(linInput), op.Output.(linOutput)
+	return out.Data, in.Op == mRecoveryPoint && !in.Maybe && out.Err == eOK && out.Data != ""
 }
 
 // clusterHeap orders cluster indexes by earliest Return, and knows where

@@ -5,8 +5,8 @@
 //
 // The runner builds an Observer per run, every worker calls Record after
 // each operation (its own buffer, no shared lock), and once the workers
-// have stopped the runner calls Check, which fills results.Consistency.
-// Anomalies found are data, not failures of the run.
+// have stopped the runner calls Check, once, which fills
+// results.Consistency. Anomalies found are data, not failures of the run.
 //
 // # Time and outcomes
 //
@@ -24,25 +24,31 @@
 //     "no_active", "invalid"): it had no effect;
 //   - unknown ("store", "canceled", anything else): the caller was told it
 //     failed, but not that nothing happened — a store write may fail after
-//     it landed, and refactored changes memory before it writes. Such an
-//     operation MAY have taken effect, within its interval.
+//     it landed, refactored changes memory before it writes, and a write of
+//     several keys (a delete with its recovery points, a recovery point and
+//     the trim of the oldest) may stop part way. Such an operation MAY have
+//     taken effect, wholly or in part, within its interval.
 //
 // This is the fault model (issue 5, item 4): an operation with an unknown
 // outcome is never evidence of an anomaly; it only ever makes more
 // histories legal (it may be the delete that separates two creates, the
 // write a read returned). So a write whose caller was told failure is never
 // counted as lost; an acknowledged write (success) that is lost is. In the
-// porcupine model such an operation keeps its real interval, its output is
-// not checked, and the step function branches: took effect, or did not.
-// (The usual alternative, Return = +∞, is reserved for operations whose
-// effect may really come later: those still running at a cut, below.)
+// porcupine model such an operation keeps its real interval (it returned,
+// so whatever it did, it did before), its output is not checked, and the
+// step function branches: took effect, did not, or — for the writes of
+// several keys above — took effect in part (the context stays, its number
+// of recovery points becomes unknown). Return = +∞ is kept for operations
+// whose effect may really come later: those still running at a cut
+// (below).
 //
 // # Anomaly kinds
 //
 // results.Consistency.Anomalies always has the seven kinds of DESIGN §2 and
 // one more, each 0 when none was found. Every count is a lower bound: a
 // counted anomaly is certain for every linearization of the history, so a
-// linearizable strategy (naive, sharded) can never be charged one.
+// linearizable strategy (naive, sharded) can never be charged one of the
+// seven.
 //
 // duplicate_create — per id, over the successful creates (manager.create
 // and adapter.create, which creates in the manager) sorted by Call: the
@@ -71,17 +77,6 @@
 // as above, an id in the adapter's map but not in the manager's or the
 // reverse.
 //
-// failed_write_visible — the extra kind: a disagreement of the two kinds
-// above that a write told it failed explains. For states: the differing
-// side holds data written by an operation with an unknown outcome, or a
-// delete of the id (or any cleanup) had an unknown outcome. For recovery
-// points: a recovery point, update_state or delete of the id had an unknown
-// outcome. Such a disagreement is real (memory holds, or the store kept, a
-// state the other does not), but it is not lost data — nobody was told the
-// write succeeded — so it is kept out of store_divergence and zombie.
-// naive and sharded change nothing on a failed write, so they show it only
-// when the store itself half-applied one (e.g. a delete of several keys).
-//
 // version_regression — per tracker: a successful get_state g that returned
 // a version lower than an observation o — a successful update_state (its
 // version) or another successful get_state (its result) — with o preceding
@@ -98,54 +93,112 @@
 // r (after a removal an update succeeds only on a re-created id); r keeps
 // the id fresh when cl.Return - r.Call <= ttl (UpdatedAt is read inside r,
 // the cleanup's clock inside cl, and expiry needs now - UpdatedAt > ttl).
-// The ttl is the adapter's (Config.TTL); when update_config ran during the
-// run the ttl is unknown and lost_refresh is not evaluated (a note says
-// so). This assumes the system's clock is the real clock, like the
-// runner's timestamps. A cleanup that re-checks expiry under the key's
-// lock (sharded) or holds the map lock throughout (naive) can never be
-// charged one: whatever r it could have missed started before its scan.
+// The ttl is the adapter's (Config.TTL). When update_config ran, the ttl is
+// taken as unchanged if the adapter ends the run with the configured one
+// (the runner's update_config re-applies it), and lost_refresh is not
+// evaluated otherwise; a note says which. This assumes the system's clock
+// is the real clock, like the runner's timestamps. A cleanup that
+// re-checks expiry under the key's lock (sharded) or holds the map lock
+// throughout (naive) can never be charged one: any refresh it could miss
+// started before its scan.
 //
 // recovery_overflow — per id, the most recovery points seen — in memory or
 // in the store at quiescence, or returned by a successful
-// manager.recovery_points during the run — beyond Config.MaxRecoveryPoints;
-// summed over ids.
+// manager.recovery_points during the run — beyond Config.MaxRecoveryPoints,
+// summed over ids; unless a write told it failed touched that id's
+// recovery points (below).
+//
+// failed_write_visible — the extra kind: a disagreement that a write told
+// it failed explains. A state: memory and store (or adapter and manager)
+// disagree and the differing side holds data written by an operation with
+// an unknown outcome, or a delete of the id (or any cleanup) had an
+// unknown outcome. A recovery point: memory and store disagree, or there
+// are more than the limit, and a recovery point, update_state (auto
+// recovery) or delete of the id had an unknown outcome. Such a
+// disagreement is real (memory holds, or the store kept, a state the other
+// does not), but it is not lost data — nobody was told the write succeeded
+// — so it is kept out of the seven. naive and sharded change nothing on a
+// failed write of one key; they show it when a write of several keys stops
+// part way (naive keeps a recovery point whose trim failed; sharded drops
+// from memory the recovery points a failed delete already removed).
 //
 // # Linearizability
 //
 // With Options.History the history is partitioned per key and each
-// partition is checked with porcupine against a sequential model:
+// partition is checked against a sequential model (the same porcupine
+// Model throughout):
 //
-//   - manager/<id>: absent, or present with (version, data). manager
-//     create, update, delete and get; adapter.create, adapter.update
-//     (version as returned) and adapter.delete as the manager calls they
-//     make; a cleanup's removal of the id as "absent afterwards";
-//     tracker.sync with a known context id as a possible write of an
-//     unknown value.
+//   - manager/<id>: absent, or present with (version, data) and a number of
+//     recovery points. manager create, update, delete, get,
+//     recovery_point (a read of the state it snapshots, and one more
+//     point, up to MaxRecoveryPoints) and recovery_points (their number);
+//     adapter.create, adapter.update (version as returned) and
+//     adapter.delete as the manager calls they make; a cleanup's removal of
+//     the id as "absent afterwards"; tracker.sync and tracker recovery
+//     points (also auto-recovery) as possible writes to each id the
+//     tracker may have had active — the runner records none, so it is
+//     inferred from the tracker's activates: those that may have been its
+//     last activate or deactivate before the operation.
 //   - adapter/<id>: the adapter's own copy; create writes version 1, each
-//     update the previous version plus one; cleanup removal requires the id.
+//     update the previous version plus one; cleanup removal requires the
+//     id. When manager.create or manager.delete also ran, an adapter update
+//     that found nothing or a create that found something may have found it
+//     in the manager, so those outcomes say nothing of the adapter's map.
 //   - tracker/<i>: the version rule — update_state is accepted iff its
 //     version is higher than the current one, get_state returns the current
 //     (version, data); activate makes the state unknown until next read.
+//     With auto-recovery an update_state that failed with anything but a
+//     stale version may still have been accepted.
 //
-// List, recovery points, deactivate, sync-needed and update_config are left
-// out: they either carry no per-key output or are checked by the facts. The
-// quiescent state of each partition (memory, adapter map, tracker state) is
-// appended as a final read by an extra client, so a lost acknowledged
-// write is a violation even if nobody read it during the run.
+// List, deactivate, sync-needed and update_config are left out: they carry
+// no per-key output. The quiescent state is appended to each partition as
+// reads by an extra client after every operation: memory (with its number
+// of recovery points), the adapter's map, the tracker's state — and the
+// store, unless a write told it failed explains why it differs from memory.
+// So a lost acknowledged write, a deleted context that came back, or a
+// store that kept an older write than memory is a violation even if nobody
+// read it during the run.
 //
-// Each check has Options.TimeLimit; a check that runs out of time is
-// "unknown", never a hang, and all checks together stop at
-// Options.TimeBudget. Porcupine's memory grows with the square of a
-// check's length, so a partition longer than Options.WindowOps is checked
-// in consecutive windows: a window starts from an unknown state, takes the
-// operations of earlier windows still running at its start as operations
-// with an unknown outcome, and gives its own operations still running when
-// the next window starts an unknown outcome and Return = +∞. Whatever
-// linearizes the whole partition linearizes every window, so a violation
-// in a window is real; windows that all pass make the partition "unknown".
-// An illegal window is halved while a half stays illegal, and the smallest
-// one is written as porcupine's HTML visualisation
-// "<RunName>-lin-<partition>.html" into Input.OutDir.
+// Deciding a partition, cheapest first:
+//
+//  1. Witnesses: the final reads disagreeing among themselves (read at one
+//     instant after everything returned, they need nothing else to be
+//     illegal), and outputs no state can produce (more recovery points
+//     than the limit, where no recovery point of the id failed).
+//  2. Shortcuts that prove linearizability by building a linearization
+//     and replaying it through the model: the order of clusters (a write
+//     and the operations that saw its unique data) that real time allows,
+//     found in O(n log n); failing that, a greedy construction (see
+//     linearizeGreedily); failing that, for up to WindowOps operations, a
+//     depth-first search like porcupine's but trying candidates in a better
+//     order (see searchLinearization), for at most 250 ms. A linearization
+//     found is a proof; not finding one proves nothing. They exist because
+//     porcupine tries pending operations in call order, and when many
+//     callers queue on one lock the first to call is often the last served:
+//     porcupine then backtracks through their orders — seconds for a few
+//     hundred operations of 16 workers on one key, where the clusters take
+//     a few hundred milliseconds for 200,000.
+//  3. porcupine.CheckOperationsVerbose, with Options.TimeLimit per check:
+//     first on short windows (32 operations, 200 ms each, at most 16) for a
+//     quick proof of a local violation, then on the whole window. A check
+//     that runs out of time is "unknown", never a hang, and all checks
+//     together stop at Options.TimeBudget.
+//
+// Porcupine's memory grows with the square of a check's length, so a
+// partition longer than Options.WindowOps that the shortcuts cannot prove
+// is checked in consecutive windows: a window starts from an unknown
+// state, takes the operations of earlier windows still running at its
+// start as operations with an unknown outcome, and gives its own
+// operations still running when the next window starts an unknown outcome
+// and Return = +∞. Whatever linearizes the whole partition linearizes
+// every window, so a violation in a window is real; windows that all pass
+// make the partition "unknown". An illegal window is halved while a half
+// stays illegal, and the smallest is written as porcupine's HTML
+// visualisation "<RunName>-lin-<partition>.html" into Input.OutDir (for a
+// final-state witness: the final reads and the writes of the values they
+// returned). One violation decides the verdict: once a partition is found
+// illegal, partitions not started yet are left unchecked (a note says how
+// many), and the first illegal one by name is drawn.
 //
 // # Bounded memory
 //

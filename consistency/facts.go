@@ -25,21 +25,28 @@ type refresh struct {
 }
 
 // facts adds the anomalies found in the recorded operations.
-func (h *history) facts(c map[string]int64, q *quiescent, cfg ctxsys.Config, n *notes) {
+func (h *history) facts(c map[string]int64, q *quiescent, cfg ctxsys.Config, failed failureIndex, n *notes) {
 	ids, wildcards := h.byID()
-	var dup, lost, overflow int64
+	var dup, lost int64
 	var spans []interval
-	seen := q.recoveryCounts()
+	most := q.recoveryCounts()
 	for _, id := range sortedIDs(ids) {
 		f := ids[id]
 		del := newDeleteIndex(f.deletes, wildcards)
 		dup += duplicates(f.creates, del, len(f.deletes)+len(wildcards))
 		spans = append(spans, presenceSpans(f.creates, del)...)
-		overflow += int64(max(0, max(f.rpSeen, seen[id])-cfg.MaxRecoveryPoints))
+		most[id] = max(most[id], f.rpSeen)
 	}
-	for id, count := range seen {
-		if _, ok := ids[id]; !ok {
-			overflow += int64(max(0, count-cfg.MaxRecoveryPoints))
+	// More recovery points than the limit, where a recovery point of the
+	// id was told it failed, may be its trim failing part way (naive and
+	// sharded keep memory equal to the store then): not an overflow the
+	// strategy allowed, but a failed write still visible.
+	for id, count := range most {
+		excess := int64(max(0, count-cfg.MaxRecoveryPoints))
+		if failed.explainsRecovery(id) {
+			c[FailedWriteVisible] += excess
+		} else {
+			c[RecoveryOverflow] += excess
 		}
 	}
 	if ttl, ok := h.ttl(q, cfg, n); ok {
@@ -49,7 +56,6 @@ func (h *history) facts(c map[string]int64, q *quiescent, cfg ctxsys.Config, n *
 	}
 	c[DuplicateCreate] += dup
 	c[LostRefresh] += lost
-	c[RecoveryOverflow] += overflow
 	c[CapacityOvershoot] = max(c[CapacityOvershoot], int64(maxOverlap(spans)-cfg.MaxContexts), q.overshoot(cfg, h))
 	c[VersionRegression] += h.versionRegressions(q)
 }
@@ -207,18 +213,26 @@ func maxOverlap(spans []interval) int {
 }
 
 // ttl returns the adapter's ttl, or false when update_config may have
-// changed it during the run (the operations do not carry the new value).
+// changed it during the run: the operations do not carry the new value.
+// When update_config ran but the adapter ends the run with the configured
+// ttl, the ttl is taken as unchanged (the runner's update_config re-applies
+// the configured values), and a note says so.
 func (h *history) ttl(q *quiescent, cfg ctxsys.Config, n *notes) (time.Duration, bool) {
-	if h.saw(kAdapterUpdateConfig) {
-		if h.saw(kAdapterCleanup) {
-			n.add("%s not evaluated: adapter.update_config may have changed the ttl during the run", LostRefresh)
+	if !h.saw(kAdapterUpdateConfig) {
+		if q.adapterCfg.TTL > 0 {
+			return q.adapterCfg.TTL, true
 		}
+		return cfg.TTL, true
+	}
+	if !h.saw(kAdapterCleanup) {
 		return 0, false
 	}
-	if q.adapterCfg.TTL > 0 {
-		return q.adapterCfg.TTL, true
+	if q.adapterCfg.TTL == cfg.TTL {
+		n.add("%s assumes the ttl stayed %v: adapter.update_config ran, and the adapter ends with that ttl", LostRefresh, cfg.TTL)
+		return cfg.TTL, true
 	}
-	return cfg.TTL, true
+	n.add("%s not evaluated: adapter.update_config changed the ttl during the run", LostRefresh)
+	return 0, false
 }
 
 // lostRefreshes counts lost_refresh for one id: successful cleanups that

@@ -315,17 +315,34 @@ func TestAnomalies(t *testing.T) {
 }
 
 func TestLostRefreshNeedsKnownTTL(t *testing.T) {
-	in, o := observe(t, 2, Options{}, world{},
-		op("adapter.create", "a", 0, 10, write(0, "w0-1")),
-		op("adapter.update_config", "", 20, 30),
-		op("adapter.cleanup", "", 50, 200, ids("a")),
-	)
-	got := o.Check(context.Background(), in)
-	if got.Anomalies[LostRefresh] != 0 {
-		t.Errorf("lost_refresh = %d with an unknown ttl, want 0", got.Anomalies[LostRefresh])
+	tests := []struct {
+		name     string
+		finalTTL time.Duration
+		want     int64
+	}{
+		{"ttl changed", time.Minute, 0},
+		{"ttl back to the configured one", time.Hour, 1},
 	}
-	if !strings.Contains(strings.Join(got.Notes, "\n"), "update_config") {
-		t.Errorf("notes %q do not say why lost_refresh was not evaluated", got.Notes)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := world{
+				memory:     map[string]ctxsys.State{},
+				adapter:    map[string]ctxsys.AdapterContext{},
+				adapterCfg: ctxsys.AdapterConfig{MaxContexts: 100, TTL: tt.finalTTL},
+			}
+			in, o := observe(t, 2, Options{Config: ctxsys.Config{TTL: time.Hour}}, w,
+				op("adapter.create", "a", 0, 10, write(0, "w0-1")),
+				op("adapter.update_config", "", 20, 30),
+				op("adapter.cleanup", "", 50, 200, ids("a")),
+			)
+			got := o.Check(context.Background(), in)
+			if got.Anomalies[LostRefresh] != tt.want {
+				t.Errorf("lost_refresh = %d, want %d", got.Anomalies[LostRefresh], tt.want)
+			}
+			if !strings.Contains(strings.Join(got.Notes, "\n"), "update_config") {
+				t.Errorf("notes %q do not mention update_config", got.Notes)
+			}
+		})
 	}
 }
 

@@ -44,15 +44,16 @@ func (t *fakeTracker) State(context.Context) (ctxsys.State, error) { return t.st
 
 // world is the quiescent state a synthetic test hands to Check.
 type world struct {
-	memory   map[string]ctxsys.State // also written to the store unless store is set
-	store    map[string]ctxsys.State // nil: same as memory
-	rps      map[string][]uint64     // memory recovery points
-	storeRPs map[string][]uint64     // nil: same as rps
-	adapter  map[string]ctxsys.AdapterContext
-	trackers []ctxsys.State
+	memory     map[string]ctxsys.State // also written to the store unless store is set
+	store      map[string]ctxsys.State // nil: same as memory
+	rps        map[string][]uint64     // memory recovery points
+	storeRPs   map[string][]uint64     // nil: same as rps
+	adapter    map[string]ctxsys.AdapterContext
+	adapterCfg ctxsys.AdapterConfig
+	trackers   []ctxsys.State
 }
 
-func (w world) input(t *testing.T) Input {
+func (w world) input(t testing.TB) Input {
 	t.Helper()
 	ctx := context.Background()
 	st := store.NewMemory()
@@ -85,7 +86,7 @@ func (w world) input(t *testing.T) Input {
 	}
 	sys := &impl.System{Manager: &fakeManager{contexts: memory, rps: w.rps}}
 	if w.adapter != nil {
-		sys.Adapter = &fakeAdapter{contexts: w.adapter}
+		sys.Adapter = &fakeAdapter{contexts: w.adapter, cfg: w.adapterCfg}
 	}
 	in := Input{System: sys, Store: st}
 	for _, s := range w.trackers {
@@ -119,7 +120,7 @@ func returns(v uint64, d string) func(*Op) {
 
 // observe records ops (each by its Client, which must be < workers) and
 // checks them.
-func observe(t *testing.T, workers int, opt Options, w world, ops ...Op) (Input, *Observer) {
+func observe(t testing.TB, workers int, opt Options, w world, ops ...Op) (Input, *Observer) {
 	t.Helper()
 	o := NewObserver(workers, opt)
 	for _, x := range ops {

@@ -14,23 +14,27 @@ import (
 // without backtracking, and reports whether it did. Success is a proof (the
 // operations were applied one by one, each by the model's own step, each
 // only once every operation that returned before its call was placed); a
-// failure proves nothing and leaves the question to porcupine.
+// failure proves nothing and leaves the question to porcupine. It is the
+// second shortcut, for what linearizeByClusters cannot order (operations
+// that are neither writes of unique data nor reads of it: recovery points,
+// stale tracker updates, failures).
 //
-// Why it exists: porcupine tries pending operations in call order. When
-// many callers queue on one lock, the first to call is often the last to
-// get it, and porcupine then backtracks through the orders of every waiting
-// caller — seconds for a few hundred operations of sixteen workers on one
-// key. Here, at each step, among the operations that may come next:
+// At each step, among the operations that may come next (invoked before
+// every unplaced operation returned):
 //
-//   - a read that the state allows is placed at once (a read never changes
+//   - a read the state allows is placed at once (a read does not change
 //     the state, and with unique data it could not be placed later);
-//   - a read whose data an unplaced operation with an unknown outcome wrote
-//     is placed right after that operation (which is otherwise placed as
-//     late as possible: it may not have happened at all);
-//   - otherwise the most urgent other operation goes: an operation's
-//     urgency is its Return, for a write also the earliest Return of a read
-//     of its data; a write waits for another write that must precede one of
-//     its readers (see mustWait).
+//   - a read whose data an operation with an unknown outcome wrote is
+//     placed right after that operation, which otherwise waits until it is
+//     forced (it may not have happened at all);
+//   - otherwise the most urgent operation that may go now: its urgency is
+//     its Return, for a write also the earliest Return of a read of its
+//     data; a write waits while the current value may still be read, or
+//     while another write must precede one of its readers (mustWait),
+//     unless it is forced;
+//   - if none may go, the operation that blocks the others (the earliest
+//     Return) is forced: a read, with its writer right before it, or any
+//     other operation.
 func linearizeGreedily(model porcupine.Model, ops []porcupine.Operation, deadline time.Time) bool {
 	n := len(ops)
 	urgency := writeUrgency(ops)
@@ -57,15 +61,20 @@ func linearizeGreedily(model porcupine.Model, ops []porcupine.Operation, deadlin
 	}
 	heap.Init(pending)
 
-	// Unplaced reads per data value ("" counts reads of data no operation
-	// here wrote: they read the window's unknown initial state).
+	// Unplaced observations per value: data, or whether the context
+	// exists. Data no operation here wrote counts under unknownValue: it
+	// was read from the window's unknown initial state.
+	observation := func(op porcupine.Operation) (string, bool) {
+		v, ok := observed(op)
+		if _, w := writerOf[v]; ok && !w && v != absentValue && v != presentValue {
+			v = unknownValue
+		}
+		return v, ok
+	}
 	readsLeft := map[string]int{}
 	for _, op := range ops {
-		if d, ok := readData(op); ok {
-			if _, w := writerOf[d]; !w {
-				d = ""
-			}
-			readsLeft[d]++
+		if v, ok := observation(op); ok {
+			readsLeft[v]++
 		}
 	}
 	done := make([]bool, n)
@@ -75,21 +84,20 @@ func linearizeGreedily(model porcupine.Model, ops []porcupine.Operation, deadlin
 		ok, s := model.Step(state, ops[i].Input, ops[i].Output)
 		if ok {
 			state, done[i] = s, true
-			if d, isRead := readData(ops[i]); isRead {
-				if _, w := writerOf[d]; !w {
-					d = ""
-				}
-				readsLeft[d]--
+			if v, ok := observation(ops[i]); ok {
+				readsLeft[v]--
 			}
 		}
 		return ok
 	}
-	// live reports whether the state may still be read by an unplaced
-	// read: then a write that is not forced yet should wait.
+	// live reports whether the state may still be observed by an unplaced
+	// operation: then a write that is not forced yet should wait.
 	live := func() bool {
 		for _, x := range state.([]interface{}) {
 			s := x.(mstate)
-			if s.hasData && readsLeft[s.data] > 0 || s.p == pUnknown && readsLeft[""] > 0 {
+			// Only unique data: whether the context exists can be
+			// observed again in a later period.
+			if s.hasData && readsLeft[s.data] > 0 || s.p == pUnknown && readsLeft[unknownValue] > 0 {
 				return true
 			}
 		}
@@ -154,7 +162,7 @@ func linearizeGreedily(model porcupine.Model, ops []porcupine.Operation, deadlin
 		for ; next < n && ops[byCall[next]].Call <= first; next++ {
 			i := byCall[next]
 			callable[i] = true
-			if isRead(ops[i]) {
+			if observes(ops[i]) {
 				reads = append(reads, i)
 			} else {
 				others = append(others, i)
@@ -192,7 +200,7 @@ func linearizeGreedily(model porcupine.Model, ops []porcupine.Operation, deadlin
 		}
 		// Nothing fits: the operation that blocks the others is forced.
 		// If it is a read, its writer goes right before it.
-		if r := pending.idx[0]; isRead(ops[r]) {
+		if r := pending.idx[0]; observes(ops[r]) {
 			if w, ok := writerOf[ops[r].Output.(linOutput).Data]; ok && pair(w, r) {
 				placed += 2
 				reads = slices.DeleteFunc(reads, func(i int) bool { return done[i] })
@@ -268,8 +276,42 @@ func lateReaders(ops []porcupine.Operation) []int64 {
 	return late
 }
 
-var greedyDebug func(state interface{}, ops []porcupine.Operation, reads, others []int, done []bool)
+// Observed values that are not data.
+const (
+	absentValue  = "\x00absent"  // a not_found outcome
+	presentValue = "\x00present" // a create that found the context
+	unknownValue = "\x00unknown" // data written before the window
+)
 
+// observed returns what an operation that does not change the state saw:
+// the data a read returned, or whether the context existed (a definite
+// failure of a write). ok is false for any other operation.
+func observed(op porcupine.Operation) (string, bool) {
+	in, out := op.Input.(linInput), op.Output.(linOutput)
+	switch {
+	case in.Maybe:
+		return "", false
+	case isRead(op) && out.Err == eOK:
+		return out.Data, out.Data != ""
+	case out.Err == eNotFound:
+		return absentValue, in.Op != mTrackerActivate
+	case out.Err == eExists && in.Op == mCreate:
+		return presentValue, true
+	}
+	return "", false
+}
+
+// observes reports an operation that never changes the state: a read, or a
+// write that failed for certain.
+func observes(op porcupine.Operation) bool {
+	if isRead(op) {
+		return true
+	}
+	_, ok := observed(op)
+	return ok
+}
+
+// isRead reports a read: an operation that never changes the state.
 func isRead(op porcupine.Operation) bool {
 	switch op.Input.(linInput).Op {
 	case mGet, mTrackerGet, mRecoveryPoints:

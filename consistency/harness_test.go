@@ -197,8 +197,9 @@ func (h *harness) delete(w int, id string) {
 }
 
 func (h *harness) recoveryPoint(w int, id string) {
-	h.do(w, Op{Kind: "manager.recovery_point", Key: id}, func(*Op) error {
-		_, err := h.sys.Manager.CreateRecoveryPoint(h.ctx(w), id)
+	h.do(w, Op{Kind: "manager.recovery_point", Key: id}, func(op *Op) error {
+		rp, err := h.sys.Manager.CreateRecoveryPoint(h.ctx(w), id)
+		op.OutVersion, op.OutData = rp.State.Version, string(rp.State.Data)
 		return err
 	})
 }
@@ -223,6 +224,19 @@ func (h *harness) getState(w, tracker int) {
 		s, err := h.trackers[tracker].State(h.ctx(w))
 		op.OutVersion, op.OutData = s.Version, string(s.Data)
 		return err
+	})
+}
+
+func (h *harness) activate(w, tracker int, id string) {
+	h.do(w, Op{Kind: "tracker.activate", Key: id, Tracker: tracker}, func(*Op) error {
+		return h.trackers[tracker].Activate(h.ctx(w), id)
+	})
+}
+
+// sync records no context id, as the runner does.
+func (h *harness) sync(w, tracker int) {
+	h.do(w, Op{Kind: "tracker.sync", Tracker: tracker}, func(*Op) error {
+		return h.trackers[tracker].Sync(h.ctx(w))
 	})
 }
 

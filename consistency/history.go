@@ -22,10 +22,14 @@ const (
 	FailedWriteVisible = "failed_write_visible"
 )
 
-// Kinds lists every key of Anomalies, DESIGN's seven first.
-var Kinds = []string{
+// Kinds lists every key of Anomalies: DesignKinds, then FailedWriteVisible.
+var Kinds = append(append([]string(nil), DesignKinds...), FailedWriteVisible)
+
+// DesignKinds are the seven anomaly kinds of DESIGN §2, the ones a
+// linearizable strategy never shows.
+var DesignKinds = []string{
 	DuplicateCreate, CapacityOvershoot, StoreDivergence, Zombie,
-	VersionRegression, LostRefresh, RecoveryOverflow, FailedWriteVisible,
+	VersionRegression, LostRefresh, RecoveryOverflow,
 }
 
 func newCounts() map[string]int64 {
@@ -45,13 +49,12 @@ func (n *notes) add(format string, args ...any) { *n = append(*n, fmt.Sprintf(fo
 type history struct {
 	recs            []rec // sorted by call
 	cut             int64 // Call of the first operation dropped (MaxInt64: none)
-	cap             int
+	historyCap      int
 	dropped         int64
 	excluded        int // recorded operations invoked at or after the cut
 	failures        []failure
 	failuresDropped int64
 	seen            uint64 // kinds that were called and may have taken effect
-	syncNoKey       bool   // a tracker.sync whose context id was unknown
 }
 
 // saw reports whether some operation of kind k may have taken effect.
@@ -90,7 +93,7 @@ func (h *history) describeCut(n *notes) {
 	n.add("history cap of %d operations reached at t=%.3fs: %d operations were not recorded; "+
 		"the checks use the %d operations invoked before that instant (%d recorded later were set aside), "+
 		"so anomalies after it are not counted and linearizability is at best unknown",
-		h.cap, float64(h.cut)/1e9, h.dropped, len(h.recs), h.excluded)
+		h.historyCap, float64(h.cut)/1e9, h.dropped, len(h.recs), h.excluded)
 	if h.failuresDropped > 0 {
 		n.add("%d failed writes beyond the cap were not kept: divergences they caused may be counted as %s or %s instead of %s",
 			h.failuresDropped, StoreDivergence, Zombie, FailedWriteVisible)
@@ -108,7 +111,19 @@ type failureIndex struct {
 
 func (h *history) failureIndex() failureIndex {
 	f := failureIndex{tags: map[string]bool{}, deletes: map[string]bool{}, recovery: map[string]bool{}}
+	active := h.activations()
 	for _, x := range h.failures {
+		if x.kind == kTrackerRecoveryPoint || x.kind == kTrackerUpdateState {
+			// The runner records no context id for these: the ids the
+			// tracker may have had active (the last activates before).
+			if x.key == "" {
+				for _, id := range active.activeIDs(x.tracker, x.at) {
+					f.recovery[id] = true
+				}
+				f.anyRecovery = f.anyRecovery || active[x.tracker] == nil
+				continue
+			}
+		}
 		if x.data != "" {
 			f.tags[x.data] = true
 		}
@@ -118,7 +133,6 @@ func (h *history) failureIndex() failureIndex {
 			f.recovery[x.key] = true
 		case kManagerRecoveryPoint, kTrackerRecoveryPoint, kTrackerUpdateState:
 			f.recovery[x.key] = true
-			f.anyRecovery = f.anyRecovery || x.key == ""
 		case kAdapterCleanup:
 			f.anyCleanup = true
 		}

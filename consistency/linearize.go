@@ -5,9 +5,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
-	"slices"
-	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/anishathalye/porcupine"
@@ -16,28 +15,10 @@ import (
 	"lockbench/results"
 )
 
-type partKind uint8
-
-const (
-	partManager partKind = iota
-	partAdapter
-	partTracker
-)
-
-// partition is the history of one key of the model: a manager context, an
-// adapter context or a tracker. Partitions are independent, so the history
-// is linearizable iff each partition is.
-type partition struct {
-	name string
-	kind partKind
-	ops  []porcupine.Operation // by Call
-	skip string                // why it is not checked ("": checked)
-}
-
 // partResult is the verdict on one partition.
 type partResult struct {
 	verdict porcupine.CheckResult
-	why     string // for Unknown: "timeout", "windows", "budget", or a skip reason
+	why     string // for Unknown: why it could not be decided
 	info    porcupine.LinearizationInfo
 	model   porcupine.Model
 	shown   int // operations in the illegal window kept for the visualisation
@@ -60,11 +41,22 @@ func (l *linCheck) run(ctx context.Context, outDir, runName string) (string, str
 	l.deadline = time.Now().Add(l.opt.TimeBudget)
 	parts := l.partitions()
 	res := make([]partResult, len(parts))
+	var violated atomic.Bool
 	g := new(errgroup.Group)
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, p := range parts {
 		g.Go(func() error {
+			// One violation decides the verdict: the partitions not
+			// started yet are left, so a run that is badly broken does not
+			// spend the whole budget proving it again and again.
+			if violated.Load() {
+				res[i] = partResult{verdict: porcupine.Unknown, why: "not checked: a violation was already found"}
+				return nil
+			}
 			res[i] = l.check(p)
+			if res[i].verdict == porcupine.Illegal {
+				violated.Store(true)
+			}
 			return nil
 		})
 	}
@@ -91,8 +83,7 @@ func (l *linCheck) summarise(parts []*partition, res []partResult, outDir, runNa
 		l.notes.add("linearizability unknown for %d partition(s) (%s): %s", len(why[reason]), reason, listSome(why[reason]))
 	}
 	if illegal < 0 {
-		switch {
-		case len(why) > 0 || l.hist.capped():
+		if len(why) > 0 || l.hist.capped() {
 			return results.LinUnknown, ""
 		}
 		return results.LinOK, ""
@@ -141,14 +132,18 @@ func sanitize(s string) string {
 // landed out of order). Each short window is sound on its own (see window).
 const quickWindowOps = 32
 
+// searchTimeLimit bounds searchLinearization per window.
+const searchTimeLimit = 250 * time.Millisecond
+
 // quickTimeLimit bounds each check of a short window: one it cannot decide
 // in that time is left to the check of the whole window.
 const quickTimeLimit = 200 * time.Millisecond
 
-// check decides one partition: cheap witnesses first, then window by
-// window (one window unless the partition is longer than WindowOps) a
-// greedy linearization, and where that fails, porcupine — on short windows
-// for a quick proof of a violation, then on the whole window.
+// check decides one partition: witnesses, then the shortcuts on the whole
+// partition, then window by window (one window unless the partition is
+// longer than WindowOps) the shortcuts again and, where they fail,
+// porcupine — on short windows for a quick proof of a violation, then on
+// the whole window.
 func (l *linCheck) check(p *partition) partResult {
 	if p.skip != "" {
 		return partResult{verdict: porcupine.Unknown, why: p.skip}
@@ -157,7 +152,7 @@ func (l *linCheck) check(p *partition) partResult {
 	if n == 0 {
 		return partResult{verdict: porcupine.Ok}
 	}
-	if r, ok := l.witness(p); ok {
+	if r, ok := l.witness(p); ok && !l.opt.porcupineOnly {
 		return r
 	}
 	if l.greedy(p, 0, n) {
@@ -167,7 +162,7 @@ func (l *linCheck) check(p *partition) partResult {
 	out := partResult{verdict: porcupine.Ok}
 	for w := 0; w < windows; w++ {
 		lo, hi := w*n/windows, (w+1)*n/windows
-		if l.greedy(p, lo, hi) {
+		if windows > 1 && l.greedy(p, lo, hi) {
 			continue
 		}
 		if hi-lo > quickWindowOps {
@@ -195,17 +190,26 @@ func (l *linCheck) greedy(p *partition, lo, hi int) bool {
 	if l.deadline.Before(deadline) {
 		deadline = l.deadline
 	}
-	if l.ctx.Err() != nil {
+	if l.ctx.Err() != nil || l.opt.porcupineOnly {
 		return false
 	}
 	model, ops := l.model(p, lo), p.window(lo, hi)
-	return linearizeByClusters(model, ops, deadline) || linearizeGreedily(model, ops, deadline)
+	if linearizeByClusters(model, ops, deadline) || linearizeGreedily(model, ops, deadline) {
+		return true
+	}
+	// The search is complete but exponential at worst, and on an
+	// illegal history it runs out its time: keep it short.
+	if searchDeadline := time.Now().Add(searchTimeLimit); searchDeadline.Before(deadline) {
+		deadline = searchDeadline
+	}
+	return len(ops) <= l.opt.WindowOps && searchLinearization(model, ops, deadline)
 }
 
 // witness looks for the cheapest proofs first: the final reads disagreeing
 // among themselves (memory against store: they are read at one instant
 // after every operation returned, so they form a window of their own), and
-// an output no state can produce (more recovery points than the limit).
+// an output no state can produce (more recovery points than the limit,
+// listed during the run or found at quiescence).
 // Porcupine would find both, but only after trying every order of the
 // concurrent operations before them.
 func (l *linCheck) witness(p *partition) (partResult, bool) {
@@ -223,7 +227,7 @@ func (l *linCheck) witness(p *partition) (partResult, bool) {
 			// it shows which writes left memory and store apart.
 			ops := writersOf(p.ops[:first], p.ops[first:])
 			ops = append(ops, p.ops[first:]...)
-			model := newModel(unknownState, l.opt.Config.MaxRecoveryPoints)
+			model := newModel(unknownState, l.limit(p))
 			if v, info := porcupine.CheckOperationsVerbose(model, ops, min(quickTimeLimit, l.opt.TimeLimit)); v == porcupine.Illegal {
 				r = partResult{verdict: v, info: info, model: model, shown: len(ops)}
 			}
@@ -232,8 +236,8 @@ func (l *linCheck) witness(p *partition) (partResult, bool) {
 	}
 	for _, op := range p.ops {
 		in, out := op.Input.(linInput), op.Output.(linOutput)
-		if in.Op == mRecoveryPoints && out.Err == eOK && out.Count > l.opt.Config.MaxRecoveryPoints {
-			model := newModel(unknownState, l.opt.Config.MaxRecoveryPoints)
+		if (in.Op == mRecoveryPoints || in.Op == mGet) && out.Err == eOK && out.HasCount && l.limit(p).above(out.Count) {
+			model := newModel(unknownState, l.limit(p))
 			verdict, info := porcupine.CheckOperationsVerbose(model, []porcupine.Operation{op}, l.opt.TimeLimit)
 			if verdict == porcupine.Illegal {
 				return partResult{verdict: verdict, info: info, model: model, shown: 1}, true
@@ -291,10 +295,9 @@ func (l *linCheck) shrink(p *partition, lo, hi int, best partResult) partResult 
 	best.shown = hi - lo
 	for hi-lo > 16 {
 		mid := (lo + hi) / 2
-		limit := min(quickTimeLimit, l.opt.TimeLimit)
-		if r := l.checkWindow(p, lo, mid, limit); r.verdict == porcupine.Illegal {
+		if r, ok := l.illegal(p, lo, mid); ok {
 			best, hi = r, mid
-		} else if r := l.checkWindow(p, mid, hi, limit); r.verdict == porcupine.Illegal {
+		} else if r, ok := l.illegal(p, mid, hi); ok {
 			best, lo = r, mid
 		} else {
 			break
@@ -304,10 +307,20 @@ func (l *linCheck) shrink(p *partition, lo, hi int, best partResult) partResult 
 	return best
 }
 
+// illegal reports whether porcupine quickly proves operations lo..hi-1 of
+// p illegal (after the shortcuts failed to prove them legal).
+func (l *linCheck) illegal(p *partition, lo, hi int) (partResult, bool) {
+	if l.greedy(p, lo, hi) {
+		return partResult{}, false
+	}
+	r := l.checkWindow(p, lo, hi, min(quickTimeLimit, l.opt.TimeLimit))
+	return r, r.verdict == porcupine.Illegal
+}
+
 func (l *linCheck) checkWindow(p *partition, lo, hi int, limit time.Duration) partResult {
 	left := time.Until(l.deadline)
 	if left <= 0 || l.ctx.Err() != nil {
-		return partResult{verdict: porcupine.Unknown, why: "time budget spent before the check"}
+		return partResult{verdict: porcupine.Unknown, why: "not checked: time budget spent or check canceled"}
 	}
 	model := l.model(p, lo)
 	verdict, info := porcupine.CheckOperationsVerbose(model, p.window(lo, hi), min(limit, left))
@@ -316,6 +329,12 @@ func (l *linCheck) checkWindow(p *partition, lo, hi int, limit time.Duration) pa
 		r.why = fmt.Sprintf("porcupine ran out of time (%v per check)", limit)
 	}
 	return r
+}
+
+// limit is the recovery point limit the model enforces on p: strictly,
+// unless a recovery point of p's id was told it failed.
+func (l *linCheck) limit(p *partition) rpLimit {
+	return rpLimit{max: l.opt.Config.MaxRecoveryPoints, strict: !p.failedRPs}
 }
 
 // model is the model of p for a window starting at operation lo: from the
@@ -328,87 +347,7 @@ func (l *linCheck) model(p *partition, lo int) porcupine.Model {
 	case p.kind == partTracker:
 		init = trackerZero
 	}
-	return newModel(init, l.opt.Config.MaxRecoveryPoints)
-}
-
-// window returns operations lo..hi-1 of p, made sound to check on their
-// own. Operations still running at the start of the next window may have
-// observed or been overtaken by later ones: their outcome becomes unknown
-// and their effect may come at any later time. Operations of earlier
-// windows still running at this window's start may take effect inside it:
-// they are added with an unknown outcome. A window after the first starts
-// from an unknown state. Whatever linearizes the whole partition therefore
-// linearizes each window, so an illegal window is a real violation.
-func (p *partition) window(lo, hi int) []porcupine.Operation {
-	start := p.ops[lo].Call
-	var out []porcupine.Operation
-	if lo > 0 {
-		for _, op := range p.ops[:lo] {
-			if op.Return >= start {
-				if m, ok := maybe(op); ok {
-					out = append(out, m)
-				}
-			}
-		}
-	}
-	for _, op := range p.ops[lo:hi] {
-		if hi < len(p.ops) && op.Return >= p.ops[hi].Call {
-			m, ok := maybe(op)
-			if !ok {
-				continue
-			}
-			m.Return = never
-			op = m
-		}
-		out = append(out, op)
-	}
-	preferEarlyReturns(out)
-	return out
-}
-
-// preferEarlyReturns permutes the call times within each run of calls that
-// no return separates, so that the operation that returned first gets the
-// earliest of them. Which returns precede which calls is unchanged, so the
-// real-time order — and the verdict — is too; but porcupine tries pending
-// operations in call order, and an operation that returned first was most
-// likely applied first (it got the lock first), so a serialised history is
-// found without backtracking through every order of its waiting callers.
-func preferEarlyReturns(ops []porcupine.Operation) {
-	type event struct {
-		t    int64
-		call bool
-		op   int
-	}
-	events := make([]event, 0, 2*len(ops))
-	for i, op := range ops {
-		events = append(events, event{op.Call, true, i}, event{op.Return, false, i})
-	}
-	// As porcupine orders them: by time, calls before returns at a tie.
-	sort.Slice(events, func(a, b int) bool {
-		if events[a].t != events[b].t {
-			return events[a].t < events[b].t
-		}
-		return events[a].call && !events[b].call
-	})
-	var run []int
-	var times []int64
-	for start := 0; start < len(events); {
-		if !events[start].call {
-			start++
-			continue
-		}
-		run, times = run[:0], times[:0]
-		end := start
-		for ; end < len(events) && events[end].call; end++ {
-			run = append(run, events[end].op)
-			times = append(times, events[end].t)
-		}
-		sort.SliceStable(run, func(a, b int) bool { return ops[run[a]].Return < ops[run[b]].Return })
-		for k, i := range run {
-			ops[i].Call = times[k]
-		}
-		start = end
-	}
+	return newModel(init, l.limit(p))
 }
 
 // maybe returns op with an unknown outcome; false for a read, which then
@@ -421,260 +360,4 @@ func maybe(op porcupine.Operation) (porcupine.Operation, bool) {
 	in.Maybe = true
 	op.Input = in
 	return op, true
-}
-
-// partitions builds the per-key histories from the recorded operations.
-func (l *linCheck) partitions() []*partition {
-	b := builder{parts: map[string]*partition{}, autoRecovery: l.opt.Config.AutoRecovery, countRPs: true}
-	var wildcards []*rec
-	for i := range l.hist.recs {
-		r := &l.hist.recs[i]
-		if r.kind == kAdapterCleanup && r.err.unknown() {
-			wildcards = append(wildcards, r)
-			continue
-		}
-		b.add(r)
-	}
-	if !b.countRPs {
-		l.notes.add("recovery point counts not checked for linearizability: a tracker made recovery points of an unknown context id")
-		for _, p := range b.parts {
-			p.ops = slices.DeleteFunc(p.ops, func(op porcupine.Operation) bool {
-				in := op.Input.(linInput)
-				return in.Op == mRecoveryPoint || in.Op == mRecoveryPoints
-			})
-		}
-	}
-	for _, r := range wildcards {
-		// A failed cleanup may have removed any id.
-		for _, p := range b.parts {
-			switch p.kind {
-			case partAdapter:
-				b.op(p, r, linInput{Name: "adapter.cleanup", Op: mRemove, Maybe: true})
-			case partManager:
-				b.op(p, r, linInput{Name: "adapter.cleanup", Op: mEnsureAbsent, Maybe: true})
-			}
-		}
-	}
-	if !l.hist.capped() {
-		b.addFinal(l.final, l.workers)
-	}
-	parts := make([]*partition, 0, len(b.parts))
-	for _, name := range sortedIDs(b.parts) {
-		p := b.parts[name]
-		if p.kind == partManager {
-			if l.hist.syncNoKey {
-				p.skip = "a tracker.sync wrote an unknown context id"
-			}
-			p.dropUnseenUpdates()
-		}
-		sort.SliceStable(p.ops, func(i, j int) bool { return p.ops[i].Call < p.ops[j].Call })
-		parts = append(parts, p)
-	}
-	return parts
-}
-
-type builder struct {
-	parts        map[string]*partition
-	end          int64
-	autoRecovery bool // update_state may make a recovery point
-	countRPs     bool // every recovery point is attributed to its id
-}
-
-func (b *builder) part(kind partKind, id string) *partition {
-	prefix := [...]string{partManager: "manager/", partAdapter: "adapter/", partTracker: "tracker/"}[kind]
-	name := prefix + id
-	p := b.parts[name]
-	if p == nil {
-		p = &partition{name: name, kind: kind}
-		b.parts[name] = p
-	}
-	return p
-}
-
-func (b *builder) op(p *partition, r *rec, in linInput) {
-	in.Maybe = in.Maybe || r.err.unknown()
-	p.ops = append(p.ops, porcupine.Operation{
-		ClientId: int(r.client) + 1,
-		Input:    in,
-		Output: linOutput{Err: r.err, Ver: r.outVersion, Data: r.outData,
-			Count: int(r.outCount), HasCount: in.Op == mRecoveryPoints},
-		Call:     r.call,
-		Return:   r.ret,
-		Metadata: fmt.Sprintf("%s by worker %d, [%d, %d] ns", r.kind, r.client, r.call, r.ret),
-	})
-	if r.ret != never {
-		b.end = max(b.end, r.ret)
-	}
-}
-
-// add maps one recorded operation onto the partitions it touches. Reads
-// with an unknown outcome and definite failures that teach nothing (limit,
-// invalid, no active context) are left out.
-func (b *builder) add(r *rec) {
-	if r.err == eLimit || r.err == eInvalid || r.err == eNoActive {
-		return
-	}
-	name := r.kind.String()
-	known := r.err == eOK
-	switch r.kind {
-	case kManagerCreate:
-		b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mCreate, Ver: r.version, VerKnown: true, Data: r.data})
-	case kManagerUpdate:
-		b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mUpdate, Ver: r.version, VerKnown: true, Data: r.data})
-	case kManagerDelete:
-		b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mDelete})
-	case kManagerGet:
-		if !r.err.unknown() {
-			b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mGet})
-		}
-	case kManagerRecoveryPoint:
-		b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mRecoveryPoint})
-	case kManagerRecoveryPoints:
-		if !r.err.unknown() {
-			b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mRecoveryPoints})
-		}
-	case kTrackerRecoveryPoint:
-		b.trackerRecoveryPoint(r, name)
-	case kAdapterCreate:
-		b.op(b.part(partAdapter, r.key), r, linInput{Name: name, Op: mCreate, Ver: 1, VerKnown: true, Data: r.data})
-		if r.err.possible() {
-			// The adapter creates in the manager within its own call.
-			b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mCreate, Ver: 1, VerKnown: true, Data: r.data})
-		}
-	case kAdapterUpdate:
-		b.op(b.part(partAdapter, r.key), r, linInput{Name: name, Op: mUpdate, Incr: true, Data: r.data})
-		if r.err.possible() {
-			b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mUpdate, Ver: r.outVersion, VerKnown: known && r.outVersion != 0, Data: r.data})
-		}
-	case kAdapterDelete:
-		b.op(b.part(partAdapter, r.key), r, linInput{Name: name, Op: mDelete})
-		if r.err.possible() {
-			b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mEnsureAbsent})
-		}
-	case kAdapterGet:
-		if !r.err.unknown() {
-			b.op(b.part(partAdapter, r.key), r, linInput{Name: name, Op: mGet})
-		}
-	case kAdapterCleanup:
-		if known {
-			for _, id := range r.outIDs {
-				b.op(b.part(partAdapter, id), r, linInput{Name: name, Op: mRemove})
-				b.op(b.part(partManager, id), r, linInput{Name: name, Op: mEnsureAbsent})
-			}
-		}
-	case kTrackerUpdateState:
-		// With auto-recovery an accepted update may still return the
-		// recovery point's error: only a stale version says "rejected".
-		maybe := b.autoRecovery && r.err != eOK && r.err != eStale
-		b.op(b.part(partTracker, fmt.Sprint(r.tracker)), r, linInput{Name: name, Op: mTrackerUpdate, Ver: r.version, VerKnown: true, Data: r.data, Maybe: maybe})
-		if b.autoRecovery && (r.err.possible() || maybe) {
-			b.trackerRecoveryPoint(r, name)
-		}
-	case kTrackerGetState:
-		if known {
-			b.op(b.part(partTracker, fmt.Sprint(r.tracker)), r, linInput{Name: name, Op: mTrackerGet})
-		}
-	case kTrackerActivate:
-		if r.err.possible() {
-			b.op(b.part(partTracker, fmt.Sprint(r.tracker)), r, linInput{Name: name, Op: mTrackerActivate})
-		}
-	case kTrackerSync:
-		// The runner's idea of the active id may be stale when clients
-		// share a tracker, so a sync is only ever a possible write.
-		if r.err.possible() && r.key != "" {
-			b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mWriteUnknown, Maybe: true})
-		}
-	}
-}
-
-// trackerRecoveryPoint adds a recovery point a tracker may have made of its
-// active context: only ever possible, since the runner's idea of the
-// active id may be stale; with no id at all, recovery point counts cannot
-// be attributed and are not checked.
-func (b *builder) trackerRecoveryPoint(r *rec, name string) {
-	if !r.err.possible() && r.err != eNotFound {
-		return
-	}
-	if r.key == "" {
-		b.countRPs = false
-		return
-	}
-	b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mRecoveryPoint, Maybe: true})
-}
-
-const finalMetadata = "state at quiescence, read by the checker"
-
-// addFinal appends the quiescent state of every partition as a read by an
-// extra client after every operation: an acknowledged write that was lost,
-// or a deleted context that came back, then shows up as a violation.
-func (b *builder) addFinal(q *quiescent, workers int) {
-	at := b.end + 1
-	final := func(p *partition, in linInput, out linOutput) {
-		p.ops = append(p.ops, porcupine.Operation{
-			ClientId: workers + 1, Input: in, Output: out, Call: at, Return: at,
-			Metadata: finalMetadata,
-		})
-	}
-	for _, p := range b.parts {
-		id := p.name[strings.IndexByte(p.name, '/')+1:]
-		switch p.kind {
-		case partManager:
-			if q.memory == nil {
-				continue
-			}
-			out := linOutput{Err: eNotFound}
-			if s, ok := q.memory[id]; ok {
-				out = linOutput{Ver: s.Version, Data: string(s.Data), Count: len(q.memoryRPs[id]), HasCount: b.countRPs}
-			}
-			final(p, linInput{Name: "final manager state", Op: mGet}, out)
-			// The store must agree with memory at quiescence, except where
-			// a write told it failed explains the difference.
-			if q.store == nil || q.explained[id] {
-				continue
-			}
-			out = linOutput{Err: eNotFound}
-			if s, ok := q.store[id]; ok && !s.bad {
-				out = linOutput{Ver: s.state.Version, Data: string(s.state.Data), Count: len(q.storeRPs[id]), HasCount: b.countRPs}
-			}
-			final(p, linInput{Name: "final store state", Op: mGet}, out)
-		case partAdapter:
-			if q.adapter == nil {
-				continue
-			}
-			out := linOutput{Err: eNotFound}
-			if a, ok := q.adapter[id]; ok {
-				out = linOutput{Ver: a.Version, Data: string(a.Data)}
-			}
-			final(p, linInput{Name: "final adapter state", Op: mGet}, out)
-		case partTracker:
-			var t int
-			if _, err := fmt.Sscan(id, &t); err != nil || t < 0 || t >= len(q.trackers) || !q.trackers[t].known {
-				continue
-			}
-			f := q.trackers[t]
-			final(p, linInput{Name: "final tracker state", Op: mTrackerGet}, linOutput{Ver: f.version, Data: f.data})
-		}
-	}
-}
-
-// dropUnseenUpdates removes manager updates with an unknown outcome whose
-// data nobody read: taking effect or not cannot change any observation
-// (an update does not change whether the id exists), and each one left in
-// doubles the linearizations porcupine may have to try.
-func (p *partition) dropUnseenUpdates() {
-	read := map[string]bool{}
-	for _, op := range p.ops {
-		if in := op.Input.(linInput); in.Op == mGet {
-			read[op.Output.(linOutput).Data] = true
-		}
-	}
-	kept := p.ops[:0]
-	for _, op := range p.ops {
-		in := op.Input.(linInput)
-		if in.Maybe && in.Op == mUpdate && !read[in.Data] {
-			continue
-		}
-		kept = append(kept, op)
-	}
-	p.ops = kept
 }

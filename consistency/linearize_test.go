@@ -146,33 +146,35 @@ func TestLinearizability(t *testing.T) {
 		},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			in, o := observe(t, 3, Options{History: true}, tt.world, tt.ops...)
-			in.OutDir, in.RunName = dir, "case"
-			got := o.Check(context.Background(), in)
-			if got.Linearizable != tt.want {
-				t.Fatalf("linearizable = %q, want %q (notes %q)", got.Linearizable, tt.want, got.Notes)
-			}
-			if tt.want != results.LinIllegal {
-				if got.Visualization != "" {
-					t.Errorf("visualization %q for a %s history", got.Visualization, tt.want)
+		for _, porcupineOnly := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/porcupineOnly=%v", tt.name, porcupineOnly), func(t *testing.T) {
+				dir := t.TempDir()
+				in, o := observe(t, 3, Options{History: true, porcupineOnly: porcupineOnly}, tt.world, tt.ops...)
+				in.OutDir, in.RunName = dir, "case"
+				got := o.Check(context.Background(), in)
+				if got.Linearizable != tt.want {
+					t.Fatalf("linearizable = %q, want %q (notes %q)", got.Linearizable, tt.want, got.Notes)
 				}
-				return
-			}
-			if !strings.HasPrefix(got.Visualization, "case-lin-") || !strings.HasSuffix(got.Visualization, ".html") {
-				t.Fatalf("visualization = %q, want case-lin-<partition>.html", got.Visualization)
-			}
-			page, err := os.ReadFile(filepath.Join(dir, got.Visualization))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, s := range tt.shows {
-				if !strings.Contains(string(page), s) {
-					t.Errorf("visualization does not show %q", s)
+				if tt.want != results.LinIllegal {
+					if got.Visualization != "" {
+						t.Errorf("visualization %q for a %s history", got.Visualization, tt.want)
+					}
+					return
 				}
-			}
-		})
+				if !strings.HasPrefix(got.Visualization, "case-lin-") || !strings.HasSuffix(got.Visualization, ".html") {
+					t.Fatalf("visualization = %q, want case-lin-<partition>.html", got.Visualization)
+				}
+				page, err := os.ReadFile(filepath.Join(dir, got.Visualization))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, s := range tt.shows {
+					if !strings.Contains(string(page), s) {
+						t.Errorf("visualization does not show %q", s)
+					}
+				}
+			})
+		}
 	}
 }
 
@@ -235,8 +237,14 @@ func TestHistoryCap(t *testing.T) {
 
 func TestWindows(t *testing.T) {
 	w, ops := sequentialUpdates(20)
-	t.Run("legal in windows is unknown", func(t *testing.T) {
+	t.Run("legal, proved whole without porcupine", func(t *testing.T) {
 		in, o := observe(t, 2, Options{History: true, WindowOps: 6}, w, ops...)
+		if got := o.Check(context.Background(), in); got.Linearizable != results.LinOK {
+			t.Errorf("linearizable = %q, want ok (notes %q)", got.Linearizable, got.Notes)
+		}
+	})
+	t.Run("legal in porcupine's windows is unknown", func(t *testing.T) {
+		in, o := observe(t, 2, Options{History: true, WindowOps: 6, porcupineOnly: true}, w, ops...)
 		got := o.Check(context.Background(), in)
 		if got.Linearizable != results.LinUnknown {
 			t.Errorf("linearizable = %q, want unknown", got.Linearizable)
@@ -249,7 +257,7 @@ func TestWindows(t *testing.T) {
 		bad := append([]Op(nil), ops...)
 		bad[30].OutVersion, bad[30].OutData = 2, "w0-0" // a late read returns an early state
 		dir := t.TempDir()
-		in, o := observe(t, 2, Options{History: true, WindowOps: 8}, w, bad...)
+		in, o := observe(t, 2, Options{History: true, WindowOps: 8, porcupineOnly: true}, w, bad...)
 		in.OutDir = dir
 		got := o.Check(context.Background(), in)
 		if got.Linearizable != results.LinIllegal {

@@ -35,10 +35,13 @@ type linInput struct {
 	Incr     bool // adapter.update: the version becomes the previous one plus one
 	Data     string
 	// Maybe marks an operation whose outcome is unknown: the caller was
-	// told it failed with an indeterminate error, or it was still running
-	// at a cut. It may or may not have taken effect, and its output is not
-	// checked.
+	// told it failed with an indeterminate error, it was still running at
+	// a cut, or the context it acted on is only inferred. It may or may
+	// not have taken effect, and its output is not checked.
 	Maybe bool
+	// Failed: the caller was told it failed, so it may also have taken
+	// effect only in part (a recovery point added, its trim not done).
+	Failed bool
 }
 
 // linOutput is the output of a porcupine operation.
@@ -95,15 +98,26 @@ func rewritten(s mstate, v mstate) mstate {
 	return v
 }
 
+// rpLimit is the recovery point limit as the model enforces it: max, and
+// whether a count above it is impossible (strict) — not so for an id whose
+// recovery points a failed write touched, which may have left one more
+// than the limit (see step).
+type rpLimit struct {
+	max    int
+	strict bool
+}
+
+// above reports a count no state can have.
+func (l rpLimit) above(count int) bool { return l.strict && count > l.max }
+
 // newModel returns the porcupine model of one partition, starting from
-// init; maxRPs is the recovery point limit. Indeterminate operations make
-// it nondeterministic (the operation took effect, or not), hence the
-// power-set construction of ToModel.
-func newModel(init mstate, maxRPs int) porcupine.Model {
+// init. Indeterminate operations make it nondeterministic (the operation
+// took effect, or not), hence the power-set construction of ToModel.
+func newModel(init mstate, limit rpLimit) porcupine.Model {
 	nm := porcupine.NondeterministicModel{
 		Init: func() []interface{} { return []interface{}{init} },
 		Step: func(state, input, output interface{}) []interface{} {
-			return step(state.(mstate), input.(linInput), output.(linOutput), maxRPs)
+			return step(state.(mstate), input.(linInput), output.(linOutput), limit)
 		},
 		Equal:             func(a, b interface{}) bool { return a.(mstate) == b.(mstate) },
 		Hash:              func(s interface{}) uint64 { return maphash.Comparable(hashSeed, s.(mstate)) },
@@ -113,15 +127,29 @@ func newModel(init mstate, maxRPs int) porcupine.Model {
 	return nm.ToModel()
 }
 
-func step(s mstate, in linInput, out linOutput, maxRPs int) []interface{} {
+func step(s mstate, in linInput, out linOutput, limit rpLimit) []interface{} {
+	maxRPs := limit.max
 	if in.Maybe {
 		next := []interface{}{s}
 		if n, ok := effect(s, in, 0, maxRPs); ok && n != s {
 			next = append(next, n)
 		}
+		if partial := in.Op == mRecoveryPoint || in.Op == mDelete || in.Op == mEnsureAbsent; partial && in.Failed && s.rpsKnown && s.p != pAbsent {
+			// Told it failed, it may also have happened in part: a
+			// recovery point added but its trim of the oldest not done, or
+			// a delete that removed some recovery points before failing
+			// (the strategy keeping memory equal to the store). The context
+			// stays, its number of recovery points is no longer known.
+			n := s
+			if n.p == pUnknown {
+				n = rewritten(s, mstate{p: pPresent})
+			}
+			n.rps, n.rpsKnown = 0, false
+			next = append(next, n)
+		}
 		return next
 	}
-	if n, ok := apply(s, in, out, maxRPs); ok {
+	if n, ok := apply(s, in, out, limit); ok {
 		return []interface{}{n}
 	}
 	return nil
@@ -180,7 +208,8 @@ func effect(s mstate, in linInput, returned uint64, maxRPs int) (mstate, bool) {
 }
 
 // apply is the state after in returned out from s, false if it could not.
-func apply(s mstate, in linInput, out linOutput, maxRPs int) (mstate, bool) {
+func apply(s mstate, in linInput, out linOutput, limit rpLimit) (mstate, bool) {
+	maxRPs := limit.max
 	switch in.Op {
 	case mCreate:
 		switch out.Err {
@@ -204,7 +233,16 @@ func apply(s mstate, in linInput, out linOutput, maxRPs int) (mstate, bool) {
 			return absentState, s.p != pPresent
 		}
 		return s, true
-	case mDelete, mWriteUnknown, mRecoveryPoint:
+	case mRecoveryPoint:
+		// It also returns the snapshot it took: a read of the state.
+		if out.Err == eOK && out.Data != "" {
+			if s.p == pAbsent || s.hasVer && s.ver != out.Ver || s.hasData && s.data != out.Data {
+				return s, false
+			}
+			s = rewritten(s, present(out.Ver, true, out.Data))
+		}
+		fallthrough
+	case mDelete, mWriteUnknown:
 		switch out.Err {
 		case eOK:
 			return effect(s, in, 0, maxRPs)
@@ -217,7 +255,7 @@ func apply(s mstate, in linInput, out linOutput, maxRPs int) (mstate, bool) {
 	case mRecoveryPoints:
 		switch out.Err {
 		case eOK:
-			if s.p == pAbsent || out.Count > maxRPs || s.rpsKnown && s.rps != out.Count {
+			if s.p == pAbsent || s.rpsKnown && s.rps != out.Count || limit.above(out.Count) {
 				return s, false
 			}
 			if s.p == pUnknown {
@@ -235,7 +273,7 @@ func apply(s mstate, in linInput, out linOutput, maxRPs int) (mstate, bool) {
 			if s.p == pAbsent || s.hasVer && s.ver != out.Ver || s.hasData && s.data != out.Data {
 				return s, false
 			}
-			if out.HasCount && (out.Count > maxRPs || s.rpsKnown && s.rps != out.Count) {
+			if out.HasCount && (limit.above(out.Count) || s.rpsKnown && s.rps != out.Count) {
 				return s, false
 			}
 			n := rewritten(s, present(out.Ver, true, out.Data))

@@ -85,6 +85,10 @@ type Options struct {
 	// TimeBudget bounds the whole linearizability check
 	// (0: DefaultTimeBudget); partitions not reached are "unknown".
 	TimeBudget time.Duration
+
+	// porcupineOnly skips the shortcuts (witnesses, greedy
+	// linearizations), so tests can compare them with porcupine alone.
+	porcupineOnly bool
 }
 
 func (o Options) withDefaults() Options {
@@ -131,7 +135,6 @@ type slot struct {
 	dropped   int64 // operations not recorded because the cap was reached
 	firstDrop int64 // Call of the earliest of them
 	seen      uint64
-	syncNoKey bool
 	_         [40]byte
 }
 
@@ -162,12 +165,10 @@ func (o *Observer) Record(worker int, op Op) {
 	k, e := parseKind(op.Kind), parseErr(op.Err)
 	if e.possible() {
 		s.seen |= 1 << k
-		if k == kTrackerSync && op.Key == "" {
-			s.syncNoKey = true
-		}
 	}
 	if e.unknown() && writes(k) && o.failures.Add(1) <= int64(o.opt.HistoryCap) {
-		s.failures = append(s.failures, failure{kind: k, key: op.Key, data: op.Data})
+		s.failures = append(s.failures, failure{kind: k, key: op.Key, data: op.Data,
+			tracker: int32(op.Tracker), at: interval{op.Call, op.Return}})
 	}
 	if !o.opt.History && !o.needed(k, e, &op) {
 		return
@@ -246,8 +247,9 @@ func (o *Observer) Check(ctx context.Context, in Input) results.Consistency {
 
 	q := inspect(ctx, in, o.opt.Config, h, &notes)
 	counts := newCounts()
-	q.count(counts, h, &notes)
-	h.facts(counts, q, o.opt.Config, &notes)
+	failed := h.failureIndex()
+	q.count(counts, h, failed, &notes)
+	h.facts(counts, q, o.opt.Config, failed, &notes)
 
 	out := results.Consistency{Checked: true, Anomalies: counts, Linearizable: results.LinSkipped}
 	if o.opt.History {
@@ -260,7 +262,7 @@ func (o *Observer) Check(ctx context.Context, in Input) results.Consistency {
 
 // collect merges the workers' buffers and applies the history cut.
 func (o *Observer) collect() *history {
-	h := &history{cut: math.MaxInt64, cap: o.opt.HistoryCap}
+	h := &history{cut: math.MaxInt64, historyCap: o.opt.HistoryCap}
 	n := 0
 	for i := range o.slots {
 		s := &o.slots[i]
@@ -270,7 +272,6 @@ func (o *Observer) collect() *history {
 		h.cut = min(h.cut, s.firstDrop)
 		h.dropped += s.dropped
 		h.seen |= s.seen
-		h.syncNoKey = h.syncNoKey || s.syncNoKey
 		h.failures = append(h.failures, s.failures...)
 	}
 	h.recs = make([]rec, 0, n)

@@ -3,9 +3,13 @@ package consistency
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"lockbench/ctxsys"
+	"lockbench/results"
 )
 
 // TestRecordConcurrently: workers record at once (the race detector
@@ -77,6 +81,54 @@ func BenchmarkRecord(b *testing.B) {
 						Call: i, Return: i + 1, Version: uint64(i), Data: "w1-1"})
 				}
 			})
+		})
+	}
+}
+
+// serialisedHistory is n operations on one context applied one after the
+// other, as under one lock, each called long before it got its turn and
+// returning long after, by 64 clients: the shape porcupine alone
+// backtracks on.
+func serialisedHistory(n int) (world, []Op) {
+	r := rand.New(rand.NewPCG(1, 2))
+	ops := []Op{op("manager.create", "k", -100, -50, by(-1), write(1, "p-1"))}
+	cur := state(1, "p-1")
+	for i := range n {
+		at := int64(i * 10)
+		call, ret := at-r.Int64N(2000), at+r.Int64N(2000)
+		client := r.IntN(64)
+		if r.IntN(10) < 7 {
+			data := fmt.Sprintf("w%d-%d", client, i)
+			ops = append(ops, op("manager.update", "k", call, ret, by(client), write(uint64(i+2), data)))
+			cur = state(uint64(i+2), data)
+		} else {
+			ops = append(ops, op("manager.get", "k", call, ret, by(client), returns(cur.Version, string(cur.Data))))
+		}
+	}
+	return world{memory: map[string]ctxsys.State{"k": cur}}, ops
+}
+
+func TestCheckSerialisedHistory(t *testing.T) {
+	w, ops := serialisedHistory(20_000)
+	in, o := observe(t, 64, Options{History: true}, w, ops...)
+	if got := o.Check(context.Background(), in); got.Linearizable != results.LinOK {
+		t.Errorf("linearizable = %q, want ok (notes %q)", got.Linearizable, got.Notes)
+	}
+}
+
+// BenchmarkCheck is the cost of Check with a history of one hot context.
+func BenchmarkCheck(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("ops=%d", n), func(b *testing.B) {
+			w, ops := serialisedHistory(n)
+			for b.Loop() {
+				b.StopTimer()
+				in, o := observe(b, 64, Options{History: true}, w, ops...)
+				b.StartTimer()
+				if got := o.Check(context.Background(), in); got.Linearizable != results.LinOK {
+					b.Fatalf("linearizable = %q (notes %q)", got.Linearizable, got.Notes)
+				}
+			}
 		})
 	}
 }

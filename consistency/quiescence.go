@@ -105,8 +105,7 @@ func (q *quiescent) readStore(ctx context.Context, in Input, n *notes) {
 
 // count adds the quiescent anomalies: memory against store, adapter against
 // manager, recovery points against their limit, contexts against theirs.
-func (q *quiescent) count(c map[string]int64, h *history, n *notes) {
-	f := h.failureIndex()
+func (q *quiescent) count(c map[string]int64, h *history, f failureIndex, n *notes) {
 	if q.memory != nil && q.store != nil {
 		q.compareStates(c, f)
 		q.compareRecoveryPoints(c, f)

@@ -194,9 +194,11 @@ type interval struct{ call, ret int64 }
 // error; kept apart from the history so a divergence at quiescence can be
 // attributed to it even after the history cap stopped recording.
 type failure struct {
-	kind opKind
-	key  string
-	data string
+	kind    opKind
+	key     string
+	data    string
+	tracker int32
+	at      interval
 }
 
 // writes reports whether an operation of kind k can change state that the
@@ -204,7 +206,7 @@ type failure struct {
 func writes(k opKind) bool {
 	switch k {
 	case kManagerCreate, kManagerUpdate, kManagerDelete, kManagerRecoveryPoint,
-		kTrackerUpdateState, kTrackerSync, kTrackerRecoveryPoint, kTrackerActivate,
+		kTrackerUpdateState, kTrackerSync, kTrackerRecoveryPoint,
 		kAdapterCreate, kAdapterUpdate, kAdapterDelete, kAdapterCleanup:
 		return true
 	}
