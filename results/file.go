@@ -31,6 +31,12 @@ func WriteAtomic(path string, data []byte) error {
 	}
 	name := tmp.Name()
 	defer os.Remove(name) // no-op after a successful rename
+	// CreateTemp makes the file private (0600); a results file is meant
+	// to be read by others, like any file the user writes.
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("results: %w", err)
+	}
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		return fmt.Errorf("results: write %s: %w", path, err)
