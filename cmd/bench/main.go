@@ -7,6 +7,7 @@
 //	bench run     [--suite NAME | --workload NAME|FILE[,…]] [--strategies a,b] …
 //	bench report  --in DIR/results.json --out DIR
 //	bench compare OLD.json NEW.json [--threshold 5%] [--fail-on-regression]
+//	              [--metric throughput,p99,…] [--format text|json]
 //
 // Run "bench COMMAND -h" for the flags of each command.
 //
