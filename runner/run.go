@@ -214,12 +214,15 @@ func RunOne(ctx context.Context, p Params) (res results.Run, err error) {
 	}
 
 	var versions atomic.Uint64
+	// Generators know the worker count, so a sequential key walk is split
+	// between the workers (w, w+n, …) instead of repeated by each.
+	gens := spec.Generators(p.Concurrency, spec.Seed)
 	workers := make([]*worker, p.Concurrency)
 	for i := range workers {
 		ti := i % nTrackers
 		w := &worker{
 			id: i, sys: sys, tracker: trackers[ti], trackerIdx: ti, ownTracker: nTrackers > 1,
-			cfg: cfg, versions: &versions, gen: spec.Generator(i, spec.Seed), errors: map[string]int64{},
+			cfg: cfg, versions: &versions, gen: gens[i], errors: map[string]int64{},
 		}
 		w.ctx = lock.WithTrace(ctx, &w.trace)
 		workers[i] = w
