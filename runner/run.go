@@ -865,13 +865,29 @@ func runWarnings(res *results.Run) []string {
 	case res.Ops < 100:
 		w = append(w, fmt.Sprintf("only %d operations completed inside the measured window: percentiles are coarse", res.Ops))
 	}
-	switch window := res.DurationS * 1e9; {
-	case all.P50Ns > 0 && float64(all.P50Ns) > window/2:
-		w = append(w, fmt.Sprintf("median latency %s is more than half the measured window %s: the window sees few operations start and end", time.Duration(all.P50Ns), time.Duration(window)))
-	case all.P99Ns > 0 && float64(all.P99Ns) > window/4:
-		w = append(w, fmt.Sprintf("the slowest operations (p99 %s) last more than a quarter of the measured window %s: operations cut by its edges bias throughput and the Little's law ratio; lengthen --duration", time.Duration(all.P99Ns), time.Duration(window)))
+	// Durations are rounded so the same caveat over several repetitions
+	// reads the same, with only the figure that differs differing.
+	window := time.Duration(res.DurationS * 1e9).Round(time.Millisecond)
+	switch {
+	case all.P50Ns > 0 && time.Duration(all.P50Ns) > window/2:
+		w = append(w, fmt.Sprintf("the median operation (p50 %s) lasts more than half the %s measured window, which sees few operations start and end; lengthen --duration", roundDuration(all.P50Ns), window))
+	case all.P99Ns > 0 && time.Duration(all.P99Ns) > window/4:
+		w = append(w, fmt.Sprintf("the slowest operations (p99 %s) last more than a quarter of the %s measured window, whose edges cut them and bias throughput and the Little's law ratio; lengthen --duration", roundDuration(all.P99Ns), window))
 	}
 	return w
+}
+
+// roundDuration shows a latency to three significant figures or so.
+func roundDuration(ns int64) time.Duration {
+	d := time.Duration(ns)
+	switch {
+	case d >= 100*time.Millisecond:
+		return d.Round(time.Millisecond)
+	case d >= 10*time.Millisecond:
+		return d.Round(100 * time.Microsecond)
+	default:
+		return d.Round(10 * time.Microsecond)
+	}
 }
 
 // timeline samples the run every interval.
