@@ -867,22 +867,24 @@ func runWarnings(res *results.Run) []string {
 	}
 	// Durations are rounded so the same caveat over several repetitions
 	// reads the same, with only the figure that differs differing.
-	window := time.Duration(res.DurationS * 1e9).Round(time.Millisecond)
+	window := roundDuration(int64(res.DurationS * 1e9))
 	switch {
 	case all.P50Ns > 0 && time.Duration(all.P50Ns) > window/2:
 		w = append(w, fmt.Sprintf("the median operation (p50 %s) lasts more than half the %s measured window, which sees few operations start and end; lengthen --duration", roundDuration(all.P50Ns), window))
-	case all.P99Ns > 0 && time.Duration(all.P99Ns) > window/4:
-		w = append(w, fmt.Sprintf("the slowest operations (p99 %s) last more than a quarter of the %s measured window, whose edges cut them and bias throughput and the Little's law ratio; lengthen --duration", roundDuration(all.P99Ns), window))
+	case all.P99Ns > 0 && time.Duration(all.P99Ns) > window/2:
+		w = append(w, fmt.Sprintf("the slowest operations (p99 %s) last more than half the %s measured window, whose edges cut them and bias throughput and the Little's law ratio; lengthen --duration", roundDuration(all.P99Ns), window))
 	}
 	return w
 }
 
-// roundDuration shows a latency to three significant figures or so.
+// roundDuration shows a duration to two or three significant figures.
 func roundDuration(ns int64) time.Duration {
 	d := time.Duration(ns)
 	switch {
+	case d >= time.Second:
+		return d.Round(100 * time.Millisecond)
 	case d >= 100*time.Millisecond:
-		return d.Round(time.Millisecond)
+		return d.Round(10 * time.Millisecond)
 	case d >= 10*time.Millisecond:
 		return d.Round(100 * time.Microsecond)
 	default:

@@ -20,7 +20,8 @@ func TestRunWarnings(t *testing.T) {
 		{"no ops", run(0, 0.2, 0, 0), []string{"no operation completed"}},
 		{"few ops", run(50, 0.2, 1e6, 2e6), []string{"only 50 operations"}},
 		{"median too long", run(1000, 0.2, 150e6, 190e6), []string{"p50 150ms) lasts more than half the 200ms"}},
-		{"tail too long", run(1000, 0.2, 1e6, 59_768_831), []string{"p99 59.8ms) last more than a quarter of the 200ms"}},
+		{"tail too long", run(1000, 0.2013, 1e6, 119_768_831), []string{"p99 120ms) last more than half the 200ms"}},
+		{"tail within half the window", run(1000, 0.2, 1e6, 69e6), nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := runWarnings(tc.run)
