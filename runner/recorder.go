@@ -119,16 +119,8 @@ func (r *recorder) reset() {
 	for i := range r.shards {
 		s := &r.shards[i]
 		s.mu.Lock()
-		for _, h := range s.byOp {
-			if h != nil {
-				h.Reset()
-			}
-		}
-		for _, h := range s.svcByOp {
-			if h != nil {
-				h.Reset()
-			}
-		}
+		resetAll(s.byOp)
+		resetAll(s.svcByOp)
 		s.all.Reset()
 		s.interval.Reset()
 		if s.service != nil {
@@ -141,7 +133,6 @@ func (r *recorder) reset() {
 // merged returns the per-op and overall latency (and service-time)
 // summaries, keyed by op name and "all". Call after the workers stopped.
 func (r *recorder) merged(opName func(int) string) (lat, svc map[string]results.Latency) {
-	lat = map[string]results.Latency{}
 	all := newHist()
 	var svcAll *hdr.Histogram
 	byOp := make([]*hdr.Histogram, r.nOps)
@@ -150,47 +141,55 @@ func (r *recorder) merged(opName func(int) string) (lat, svc map[string]results.
 		s := &r.shards[i]
 		s.mu.Lock()
 		all.Merge(s.all)
-		for op, h := range s.byOp {
-			if h == nil {
-				continue
-			}
-			if byOp[op] == nil {
-				byOp[op] = newHist()
-			}
-			byOp[op].Merge(h)
-		}
+		mergeByOp(byOp, s.byOp)
 		if s.service != nil {
 			if svcAll == nil {
 				svcAll = newHist()
 			}
 			svcAll.Merge(s.service)
-			for op, h := range s.svcByOp {
-				if h == nil {
-					continue
-				}
-				if svcByOp[op] == nil {
-					svcByOp[op] = newHist()
-				}
-				svcByOp[op].Merge(h)
-			}
+			mergeByOp(svcByOp, s.svcByOp)
 		}
 		s.mu.Unlock()
 	}
-	lat["all"] = summarize(all, true)
-	for op, h := range byOp {
-		if h != nil && h.TotalCount() > 0 {
-			lat[opName(op)] = summarize(h, false)
-		}
-	}
+	lat = summarizeByOp(all, byOp, opName)
 	if svcAll != nil {
-		svc = map[string]results.Latency{"all": summarize(svcAll, true)}
-		for op, h := range svcByOp {
-			if h != nil && h.TotalCount() > 0 {
-				svc[opName(op)] = summarize(h, false)
-			}
-		}
+		svc = summarizeByOp(svcAll, svcByOp, opName)
 	}
 	return lat, svc
+}
+
+func resetAll(hs []*hdr.Histogram) {
+	for _, h := range hs {
+		if h != nil {
+			h.Reset()
+		}
+	}
+}
+
+// mergeByOp merges a shard's per-op histograms into dst, creating the ones
+// dst lacks.
+func mergeByOp(dst, src []*hdr.Histogram) {
+	for op, h := range src {
+		if h == nil {
+			continue
+		}
+		if dst[op] == nil {
+			dst[op] = newHist()
+		}
+		dst[op].Merge(h)
+	}
+}
+
+// summarizeByOp summarises "all" (with its spectrum) and every op that
+// recorded something.
+func summarizeByOp(all *hdr.Histogram, byOp []*hdr.Histogram, opName func(int) string) map[string]results.Latency {
+	out := map[string]results.Latency{"all": summarize(all, true)}
+	for op, h := range byOp {
+		if h != nil && h.TotalCount() > 0 {
+			out[opName(op)] = summarize(h, false)
+		}
+	}
+	return out
 }
 
 // spectrumPercentiles are the points of the HdrHistogram-style percentile
