@@ -5,7 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
+
+	"lockbench/internal/safefile"
 )
 
 // ErrSchema: a file that is not lockbench results.
@@ -22,34 +23,11 @@ func WriteFile(path string, f *File) error {
 	return WriteAtomic(path, append(data, '\n'))
 }
 
-// WriteAtomic writes data to path via a temporary file and rename.
+// WriteAtomic writes data to path via a temporary file and rename; it
+// never writes through a symlink (see package safefile).
 func WriteAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
+	if err := safefile.WriteFile(path, data); err != nil {
 		return fmt.Errorf("results: %w", err)
-	}
-	name := tmp.Name()
-	defer os.Remove(name) // no-op after a successful rename
-	// CreateTemp makes the file private (0600); a results file is meant
-	// to be read by others, like any file the user writes.
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("results: %w", err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("results: write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("results: sync %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("results: close %s: %w", path, err)
-	}
-	if err := os.Rename(name, path); err != nil {
-		return fmt.Errorf("results: rename %s: %w", path, err)
 	}
 	return nil
 }
