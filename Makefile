@@ -4,7 +4,7 @@ SUITE ?= default
 OUT   ?= reports/latest
 BENCH := bin/bench
 
-.PHONY: test lint report build fuzz
+.PHONY: test lint report build fuzz mutate
 
 # test: vet, every test with the race detector, and every benchmark once
 # (-benchtime=1x) so the benchmarks cannot rot.
@@ -45,3 +45,13 @@ BENCHTIME  ?= 200ms
 .PHONY: bench
 bench:
 	bash -o pipefail -c "$(GO) test -run='^$$' -bench=. -count=$(BENCHCOUNT) -benchtime=$(BENCHTIME) -timeout=60m ./benchmarks/ | tee bench.txt"
+
+# mutate: mutation testing with gremlins (a go.mod tool) of the packages that
+# produce figures and verdicts, one gremlins run per directory; prints the
+# efficacy per package after the equivalent mutants listed in
+# mutation/equivalent.txt, and every other survivor. MUTATE_GOAL (percent)
+# fails the target when a package is below it.
+MUTATE_PKGS ?= ./lock ./runner ./consistency ./analysis ./impl ./store ./workload
+MUTATE_GOAL ?= 0
+mutate:
+	bash scripts/mutate.sh -goal $(MUTATE_GOAL) $(MUTATE_PKGS)
