@@ -17,6 +17,14 @@
 //   - Warnings lists the caveats a figure should carry (too few samples, a
 //     Little's law ratio that shows the harness mismeasures, a store slower than
 //     configured, a wide spread across repetitions, failed runs …).
+//   - Bottlenecks applies the operational laws (utilization law, bottleneck
+//     law, the closed-loop population bound) to one run: every lock, the
+//     hottest stripe of each striped family, the store, the CPUs and the
+//     clients (or the offered rate) as resources with a demand per
+//     operation, the bottleneck with the lowest bound, and what the bound
+//     would be with each lock released during store I/O. How each demand
+//     and R₀ are taken is documented at the top of bottleneck.go.
+//     CheckBounds tests the bounds against measured throughput over a file.
 //
 // Nothing here formats text: the report package and the compare command do.
 // Time metrics are in seconds (unit "s" or "s/op") so one SI formatter serves

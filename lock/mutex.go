@@ -3,6 +3,7 @@ package lock
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 )
 
 // core is what an instrumented lock adds to its sync lock. A trace refers to
@@ -10,6 +11,25 @@ import (
 type core struct {
 	family     *family // nil: not instrumented (zero value, disabled Set)
 	acquiredAt int64   // the writer's, in ticks; guarded by the lock held for writing
+	// own is this one lock's writer figures, beside the family's per-P
+	// shards: the busiest stripe of a family is a resource of its own (one
+	// hot key saturates one stripe while the family looks idle). Only the
+	// writer holding the lock adds to them, so the cache line they share
+	// with the lock is already the writer's: no bouncing between cores.
+	own instance
+}
+
+// instance is one lock's writer figures, in ticks.
+type instance struct {
+	hold     atomic.Int64 // writer hold time
+	heldIO   atomic.Int64 // part of it inside store I/O
+	heldWait atomic.Int64 // part of it waiting for another lock
+}
+
+func (in *instance) reset() {
+	in.hold.Store(0)
+	in.heldIO.Store(0)
+	in.heldWait.Store(0)
 }
 
 func (c *core) instrumented(f *family) { c.family = f }
@@ -21,7 +41,7 @@ func (c *core) instrumented(f *family) { c.family = f }
 // acquired records an uncontended acquisition by a writer.
 func (c *core) acquired(ctx context.Context) {
 	c.acquiredAt = ticks()
-	FromContext(ctx).push(c, c.acquiredAt)
+	FromContext(ctx).push(c, c.acquiredAt, true)
 }
 
 // exclusive is the writer side of sync.Mutex and sync.RWMutex.
@@ -46,14 +66,16 @@ func (c *core) lockContended(mu exclusive, ctx context.Context) {
 	c.acquiredAt = ticks()
 	tr := FromContext(ctx)
 	c.family.contended(c.acquiredAt-t0, tr)
-	tr.push(c, c.acquiredAt)
+	tr.push(c, c.acquiredAt, true)
 }
 
 // releasing records the writer's hold; the caller then unlocks.
 func (c *core) releasing(ctx context.Context) {
 	end := ticks()
 	FromContext(ctx).pop(c)
-	c.family.released(end - c.acquiredAt)
+	hold := max(end-c.acquiredAt, 0) // a TSC a little out of step between CPUs
+	c.own.hold.Add(hold)
+	c.family.released(hold)
 }
 
 // Mutex is an instrumented sync.Mutex. The zero value is usable and
@@ -87,6 +109,7 @@ func (m *Mutex) Unlock(ctx context.Context) {
 }
 
 func (m *Mutex) addUntimed(*Snapshot, int64) {}
+func (m *Mutex) instance() *instance         { return &m.own }
 func (m *Mutex) resetUntimed(int64)          {}
 func (m *Mutex) busy() bool                  { return busy(&m.mu) }
 
@@ -151,7 +174,7 @@ func (rw *RWMutex) RLock(ctx context.Context) {
 		rw.family.contended(start-t0, tr)
 	}
 	if tr != nil {
-		tr.push(&rw.core, start)
+		tr.push(&rw.core, start, false)
 	} else {
 		rw.untraced.acquired(start)
 	}
@@ -162,7 +185,7 @@ func (rw *RWMutex) RUnlock(ctx context.Context) {
 	if rw.family != nil {
 		end := ticks()
 		if start, ok := FromContext(ctx).pop(&rw.core); ok {
-			rw.family.released(end - start)
+			rw.family.released(max(end-start, 0)) // a TSC a little out of step between CPUs
 		} else {
 			rw.untraced.releasedAt(end)
 		}
@@ -171,5 +194,6 @@ func (rw *RWMutex) RUnlock(ctx context.Context) {
 }
 
 func (rw *RWMutex) addUntimed(s *Snapshot, now int64) { rw.untraced.addTo(s, now) }
+func (rw *RWMutex) instance() *instance               { return &rw.own }
 func (rw *RWMutex) resetUntimed(now int64)            { rw.untraced.reset(now) }
 func (rw *RWMutex) busy() bool                        { return busy(&rw.mu) }

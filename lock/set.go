@@ -23,6 +23,8 @@ type registered interface {
 	addUntimed(s *Snapshot, now int64)
 	// resetUntimed zeroes them at time now.
 	resetUntimed(now int64)
+	// instance returns the lock's own writer figures.
+	instance() *instance
 	// busy reports whether someone holds the lock, by trying it.
 	busy() bool
 }
@@ -50,6 +52,25 @@ func (s *Set) RWMutex(name string) *RWMutex {
 	rw := &RWMutex{}
 	s.register(name, rw)
 	return rw
+}
+
+// Stripes returns n new Mutexes recording under name as one striped
+// family: per-key locks, each guarding the keys that hash to it, as opposed
+// to a map-wide lock. Snapshot.Striped says which a name is, so analyses
+// can tell "blocks everyone" from "blocks one key's writers" without
+// knowing the strategy. A nil Set returns plain ones.
+func (s *Set) Stripes(name string, n int) []*Mutex {
+	locks := make([]*Mutex, n)
+	for i := range locks {
+		locks[i] = &Mutex{}
+		s.register(name, locks[i])
+	}
+	if s != nil {
+		s.mu.Lock()
+		s.families[name].striped = true
+		s.mu.Unlock()
+	}
+	return locks
 }
 
 func (s *Set) register(name string, l registered) {
@@ -152,12 +173,42 @@ type Snapshot struct {
 	HoldMaxNs    int64
 	HoldP99Ns    int64 // over timed holds: writers and traced readers
 	HeldIONs     int64
+
+	// Locks is how many locks were made under the name (stripes, or one
+	// per tracker); Striped is set when they were made by Set.Stripes.
+	Locks   int
+	Striped bool
+	// Writers sums the exclusive holds of every lock of the name; Busiest
+	// is the one lock whose own demand (HoldNs - HeldWaitNs) is largest:
+	// for a striped name, the hottest stripe.
+	Writers Writers
+	Busiest Writers
+}
+
+// Writers are exclusive (writer) hold figures, in nanoseconds: the time a
+// lock serves one holder and no one else. Readers of an RWMutex share it and
+// are not counted here.
+type Writers struct {
+	HoldNs   int64
+	HeldIONs int64 // part of HoldNs inside store I/O
+	// HeldWaitNs is the part of HoldNs spent waiting for another lock:
+	// queueing elsewhere while holding this one (simultaneous possession),
+	// not this lock's own demand. Only waits seen by a Trace count.
+	HeldWaitNs int64
+}
+
+func (w *Writers) add(o Writers) {
+	w.HoldNs += o.HoldNs
+	w.HeldIONs += o.HeldIONs
+	w.HeldWaitNs += o.HeldWaitNs
 }
 
 // inNs converts the times of s, added up in ticks.
 func (s Snapshot) inNs(r tickRate) Snapshot {
 	for _, t := range []*int64{&s.WaitTotalNs, &s.WaitMaxNs, &s.WaitP99Ns,
-		&s.HoldTotalNs, &s.HoldMaxNs, &s.HoldP99Ns, &s.HeldIONs} {
+		&s.HoldTotalNs, &s.HoldMaxNs, &s.HoldP99Ns, &s.HeldIONs,
+		&s.Writers.HoldNs, &s.Writers.HeldIONs, &s.Writers.HeldWaitNs,
+		&s.Busiest.HoldNs, &s.Busiest.HeldIONs, &s.Busiest.HeldWaitNs} {
 		*t = r.ns(*t)
 	}
 	return s

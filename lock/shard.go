@@ -12,9 +12,10 @@ import (
 // read-mostly lock bounce between cores on every acquisition, and measured
 // on this project's 2-core machine that cost more than the clock reads.
 type family struct {
-	locks  []registered // guarded by the Set's mu
-	shards []shard      // len is a power of two
-	mask   int
+	locks   []registered // guarded by the Set's mu
+	shards  []shard      // len is a power of two
+	mask    int
+	striped bool // made by Set.Stripes: per-key locks, not map-wide
 }
 
 // shard is one P's part of a family's figures, in ticks. Each release
@@ -56,12 +57,13 @@ func (f *family) contended(wait int64, tr *Trace) {
 	sh.waits.Record(wait)
 	if tr != nil {
 		tr.LockWaitNs += rate().ns(wait)
+		tr.waited(wait)
 	}
 }
 
-// released records a timed hold, in ticks, and with it the acquisition.
+// released records a timed hold, in ticks (>= 0), and with it the
+// acquisition.
 func (f *family) released(hold int64) {
-	hold = max(hold, 0) // a TSC a little out of step between CPUs
 	sh := f.shard()
 	sh.holdTotal.Add(hold)
 	storeMax(&sh.holdMax, hold)
@@ -95,8 +97,18 @@ func (f *family) snapshot(now int64, r tickRate) Snapshot {
 		sh.holds.addTo(&holds)
 	}
 	snap.Acquisitions = holds.count()
+	snap.Locks, snap.Striped = len(f.locks), f.striped
 	for _, l := range f.locks {
 		l.addUntimed(&snap, now)
+		own := l.instance()
+		if own == nil {
+			continue
+		}
+		in := Writers{HoldNs: own.hold.Load(), HeldIONs: own.heldIO.Load(), HeldWaitNs: own.heldWait.Load()}
+		snap.Writers.add(in)
+		if in.HoldNs-in.HeldWaitNs > snap.Busiest.HoldNs-snap.Busiest.HeldWaitNs {
+			snap.Busiest = in
+		}
 	}
 	// Uncontended acquisitions waited 0; they are the bulk of the
 	// distribution wait p99 is over.
@@ -118,6 +130,9 @@ func (f *family) reset(now int64) {
 	}
 	for _, l := range f.locks {
 		l.resetUntimed(now)
+		if own := l.instance(); own != nil {
+			own.reset()
+		}
 	}
 }
 

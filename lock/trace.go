@@ -21,8 +21,9 @@ type Trace struct {
 }
 
 type heldLock struct {
-	lock  *core
-	start int64 // ticks
+	lock   *core
+	start  int64 // ticks
+	writer bool  // held exclusively: its own figures are charged too
 }
 
 type traceKey struct{}
@@ -51,10 +52,25 @@ func (tr *Trace) Reset() { tr.LockWaitNs, tr.IONs, tr.IOCalls = 0, 0, 0 }
 // now; between operations it should be 0.
 func (tr *Trace) Holding() int { return len(tr.held) }
 
-// push records that l was acquired at start; a nil trace does nothing.
-func (tr *Trace) push(l *core, start int64) {
+// push records that l was acquired at start, exclusively if writer; a nil
+// trace does nothing.
+func (tr *Trace) push(l *core, start int64, writer bool) {
 	if tr != nil {
-		tr.held = append(tr.held, heldLock{lock: l, start: start})
+		tr.held = append(tr.held, heldLock{lock: l, start: start, writer: writer})
+	}
+}
+
+// waited charges a wait for another lock, in ticks, to the locks held
+// exclusively meanwhile: their hold includes time queueing elsewhere, which
+// is not their own demand (see Snapshot.HeldWaitNs). Contended path only.
+func (tr *Trace) waited(wait int64) {
+	if tr == nil {
+		return
+	}
+	for _, h := range tr.held {
+		if h.writer {
+			h.lock.own.heldWait.Add(wait)
+		}
 	}
 }
 
@@ -106,6 +122,10 @@ func EndIO(ctx context.Context) {
 	tr.IONs += rate().ns(end - tr.ioStart)
 	tr.IOCalls++
 	for _, h := range tr.held {
-		h.lock.family.chargeIO(end - max(tr.ioStart, h.start))
+		d := max(end-max(tr.ioStart, h.start), 0)
+		h.lock.family.chargeIO(d)
+		if h.writer {
+			h.lock.own.heldIO.Add(d)
+		}
 	}
 }

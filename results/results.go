@@ -80,6 +80,16 @@ type Run struct {
 	PacerLatenessP99Ns int64           `json:"pacer_lateness_p99_ns,omitempty"`
 	Timeline           []TimelinePoint `json:"timeline"`
 	Consistency        Consistency     `json:"consistency"`
+	// ThinkTimeNs is each closed-loop client's pause between operations.
+	ThinkTimeNs int64 `json:"think_time_ns,omitempty"`
+	// Resources, Bottleneck, BoundRatio and WhatIf are the operational-law
+	// analysis of the run (lockbench/analysis.Bottlenecks): what limits
+	// it, how close it runs to that limit, and what the limit would be
+	// without each lock held across store I/O.
+	Resources  []Resource  `json:"resources,omitempty"`
+	Bottleneck *Bottleneck `json:"bottleneck,omitempty"`
+	BoundRatio float64     `json:"bound_ratio,omitempty"`
+	WhatIf     []WhatIf    `json:"what_if,omitempty"`
 	// HarnessNsPerOp is the recorder's own cost per operation (measured).
 	HarnessNsPerOp float64 `json:"harness_ns_per_op,omitempty"`
 	// Warnings are caveats about this run's figures.
@@ -122,6 +132,81 @@ type Lock struct {
 	HoldMaxNs    int64 `json:"hold_max_ns"`
 	HoldP99Ns    int64 `json:"hold_p99_ns"`
 	HeldIONs     int64 `json:"held_io_ns"`
+
+	// Scope is "per-key" for a striped family (its locks each guard the
+	// keys that hash to them: holding one blocks one key's writers) and
+	// "map-wide" otherwise.
+	Scope string `json:"scope,omitempty"`
+	// Count is how many locks share the name (stripes, one per tracker).
+	Count int `json:"count,omitempty"`
+	// Writers sums the exclusive (writer) holds of every lock of the name;
+	// Busiest is the one lock with the largest own demand (for a striped
+	// name, the hottest stripe).
+	Writers *LockWriters `json:"writers,omitempty"`
+	Busiest *LockWriters `json:"busiest,omitempty"`
+}
+
+// Lock scopes.
+const (
+	ScopeMapWide = "map-wide"
+	ScopePerKey  = "per-key"
+)
+
+// LockWriters are exclusive hold figures, in nanoseconds.
+type LockWriters struct {
+	HoldNs   int64 `json:"hold_ns"`
+	HeldIONs int64 `json:"held_io_ns"`
+	// HeldWaitNs is the part of HoldNs spent waiting for another lock.
+	HeldWaitNs int64 `json:"held_wait_ns"`
+}
+
+// Resource kinds.
+const (
+	KindLock    = "lock"
+	KindStripe  = "stripe"
+	KindStore   = "store"
+	KindCPU     = "cpu"
+	KindClients = "clients"
+	KindOffered = "offered"
+)
+
+// Resource is one resource of a run under the operational laws: its
+// service demand per operation D, its utilization U = X·D/servers, and the
+// throughput bound servers/D it sets.
+type Resource struct {
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+	// Servers: 1 for a lock, a stripe or a shared tracker; the number of
+	// locks for a striped family's total; the pool size for a pooled store;
+	// GOMAXPROCS for the CPUs; the concurrency for the clients. 0 is a
+	// delay centre (a store with no pool): it serves every caller at once,
+	// so it has no utilization and bounds nothing.
+	Servers       int     `json:"servers"`
+	Utilization   float64 `json:"utilization"`
+	DemandNsPerOp float64 `json:"demand_ns_per_op"`
+	HeldIONsPerOp float64 `json:"held_io_ns_per_op"`
+	BoundOpsS     float64 `json:"bound_ops_s,omitempty"` // 0: unbounded
+	Scope         string  `json:"scope,omitempty"`       // locks and stripes
+}
+
+// Bottleneck is the resource with the lowest throughput bound.
+type Bottleneck struct {
+	Name        string  `json:"name"`
+	Kind        string  `json:"kind"`
+	Utilization float64 `json:"utilization"`
+	BoundOpsS   float64 `json:"bound_ops_s"`
+}
+
+// WhatIf is the bound of the run with one change to its demands.
+type WhatIf struct {
+	// Change says what changes, e.g. "release manager.persist during
+	// store I/O" or "no lock held across store I/O".
+	Change string `json:"change"`
+	// Lock is the lock released during I/O; empty for the all-locks case.
+	Lock           string  `json:"lock,omitempty"`
+	BoundOpsS      float64 `json:"bound_ops_s"`
+	NextBottleneck string  `json:"next_bottleneck"`
+	NextKind       string  `json:"next_kind"`
 }
 
 // Runtime holds runtime/metrics deltas over the measured phase.

@@ -18,6 +18,7 @@ import (
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 
+	"lockbench/analysis"
 	"lockbench/consistency"
 	"lockbench/ctxsys"
 	"lockbench/impl"
@@ -323,6 +324,10 @@ func RunOne(ctx context.Context, p Params) (res results.Run, err error) {
 	r.t1.Store(end)
 	r.stop.Store(true)
 	ru1, rt1 := readRusage(), readRuntime()
+	// Lock figures over the window itself, like throughput and CPU: the
+	// operations drained after it are mostly the slow ones that queued,
+	// and counting their holds would overstate the locks' utilization.
+	windowLocks := locks.Snapshot()
 	res.Profiles = stopProfiles()
 	if reason != "" && reason != reasonInterrupted {
 		leaveStore(reason)
@@ -384,7 +389,7 @@ func RunOne(ctx context.Context, p Params) (res results.Run, err error) {
 		res.PacerLatenessP50Ns = lateness[len(lateness)/2]
 		res.PacerLatenessP99Ns = lateness[min(len(lateness)-1, len(lateness)*99/100)]
 	}
-	res.Locks = lockFigures(locks)
+	res.Locks = lockFigures(windowLocks, locks.Enabled())
 	res.Store = storeFigures(raw, spec.Store)
 	res.Runtime = runtimeDelta(rt0, rt1, res.Ops)
 	res.Runtime.HeapPeakBytes, res.Runtime.GoroutinesPeak = tl.heapPeak, tl.goroutinesPeak
@@ -400,6 +405,8 @@ func RunOne(ctx context.Context, p Params) (res results.Run, err error) {
 	res.Timeline = tl.points
 	res.HarnessNsPerOp = harnessCost()
 	res.DrainedOps = drained
+	res.ThinkTimeNs = int64(spec.ThinkTime)
+	analysis.Bottlenecks(&res, runtime.GOMAXPROCS(0))
 	res.Warnings = append(res.Warnings, runWarnings(&res)...)
 
 	if quiescent {
@@ -828,15 +835,24 @@ func startProfiles(p Params) (func() map[string]string, error) {
 	}, nil
 }
 
-func lockFigures(s *lock.Set) map[string]results.Lock {
+func lockFigures(snap map[string]lock.Snapshot, enabled bool) map[string]results.Lock {
 	out := map[string]results.Lock{}
-	for name, l := range s.Snapshot() {
-		out[name] = results.Lock{
+	for name, l := range snap {
+		f := results.Lock{
 			Acquisitions: l.Acquisitions, Contended: l.Contended,
 			WaitTotalNs: l.WaitTotalNs, WaitMaxNs: l.WaitMaxNs, WaitP99Ns: l.WaitP99Ns,
 			HoldTotalNs: l.HoldTotalNs, HoldMaxNs: l.HoldMaxNs, HoldP99Ns: l.HoldP99Ns,
 			HeldIONs: l.HeldIONs,
+			Scope:    results.ScopeMapWide, Count: l.Locks,
 		}
+		if l.Striped {
+			f.Scope = results.ScopePerKey
+		}
+		if enabled {
+			f.Writers = &results.LockWriters{HoldNs: l.Writers.HoldNs, HeldIONs: l.Writers.HeldIONs, HeldWaitNs: l.Writers.HeldWaitNs}
+			f.Busiest = &results.LockWriters{HoldNs: l.Busiest.HoldNs, HeldIONs: l.Busiest.HeldIONs, HeldWaitNs: l.Busiest.HeldWaitNs}
+		}
+		out[name] = f
 	}
 	return out
 }

@@ -434,10 +434,24 @@ func isTerminal(f *os.File) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-const runRowFormat = "%-22s %-11s %6s %3s %10s %9s %9s %12s %7s %9s  %-12s %s\n"
+const runRowFormat = "%-22s %-11s %6s %3s %10s %9s %9s %12s %7s %9s  %-30s %-12s %s\n"
 
 func writeRunHeader(w io.Writer) {
-	fmt.Fprintf(w, runRowFormat, "workload", "strategy", "conc", "rep", "ops/s", "p50", "p99", "lockwait/op", "held_io", "CPU/op", "anomalies", "status")
+	fmt.Fprintf(w, runRowFormat, "workload", "strategy", "conc", "rep", "ops/s", "p50", "p99", "lockwait/op", "held_io", "CPU/op", "bottleneck", "anomalies", "status")
+}
+
+// bottleneckCell names what limits the run and how busy it is, e.g.
+// "manager.contexts 99%" or "manager.keys stripe 97%".
+func bottleneckCell(r results.Run) string {
+	b := r.Bottleneck
+	if b == nil {
+		return "-"
+	}
+	name := b.Name
+	if b.Kind == results.KindStripe {
+		name += " stripe"
+	}
+	return fmt.Sprintf("%s %.0f%%", name, 100*b.Utilization)
 }
 
 // writeRunRow prints one run. Anomalies sit in the same row as the speed, so
@@ -483,7 +497,7 @@ func writeRunRow(w io.Writer, r results.Run) {
 	fmt.Fprintf(w, runRowFormat,
 		r.Workload, r.Strategy, strconv.Itoa(r.Concurrency), strconv.Itoa(r.Repetition), fmt.Sprintf("%.0f", r.ThroughputOpsS),
 		fmtDuration(float64(all.P50Ns)), fmtDuration(float64(all.P99Ns)),
-		perOp(float64(wait)), share, perOp(cpu), anomalies, status)
+		perOp(float64(wait)), share, perOp(cpu), bottleneckCell(r), anomalies, status)
 }
 
 // writeRunWarnings prints, under a run's row, the caveats about its figures

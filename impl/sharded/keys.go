@@ -8,14 +8,14 @@ import "lockbench/lock"
 const stripes = 256
 
 // keyLocks are the per-key locks of one component. Every stripe records under
-// the same name, so reports show one lock per component.
+// the same name, so reports show one lock per component, and the name is
+// marked striped (per-key), so analyses see that it blocks one key's writers
+// and find its hottest stripe.
 type keyLocks [stripes]*lock.Mutex
 
 func newKeyLocks(set *lock.Set, name string) *keyLocks {
 	var k keyLocks
-	for i := range k {
-		k[i] = set.Mutex(name)
-	}
+	copy(k[:], set.Stripes(name, stripes))
 	return &k
 }
 
