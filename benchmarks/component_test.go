@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"lockbench/ctxsys"
 	"lockbench/impl"
 	"lockbench/workload"
 )
@@ -31,46 +32,46 @@ type opBench struct {
 const keys = 1024
 
 var managerOps = []opBench{
-	{op: workload.ManagerCreate, fresh: true, call: func(c *client, id string, _ int) error {
+	{op: ctxsys.ManagerCreate, fresh: true, call: func(c *client, id string, _ int) error {
 		return c.sys.Manager.Create(c.ctx, id, c.state(id))
 	}},
-	{op: workload.ManagerGet, call: func(c *client, id string, _ int) error {
+	{op: ctxsys.ManagerGet, call: func(c *client, id string, _ int) error {
 		_, err := c.sys.Manager.Get(c.ctx, id)
 		return err
 	}},
-	{op: workload.ManagerUpdate, call: func(c *client, id string, _ int) error {
+	{op: ctxsys.ManagerUpdate, call: func(c *client, id string, _ int) error {
 		return c.sys.Manager.Update(c.ctx, id, c.state(id))
 	}},
-	{op: workload.ManagerDelete, consume: true, call: func(c *client, _ string, i int) error {
+	{op: ctxsys.ManagerDelete, consume: true, call: func(c *client, _ string, i int) error {
 		return c.sys.Manager.Delete(c.ctx, workload.ContextID(c.consumable+i))
 	}},
-	{op: workload.ManagerRecoveryPoint, call: func(c *client, id string, _ int) error {
+	{op: ctxsys.ManagerRecoveryPoint, call: func(c *client, id string, _ int) error {
 		_, err := c.sys.Manager.CreateRecoveryPoint(c.ctx, id)
 		return err
 	}},
 }
 
 var trackerOps = []opBench{
-	{op: workload.TrackerUpdateState, tracker: true, call: func(c *client, _ string, _ int) error {
+	{op: ctxsys.TrackerUpdateState, tracker: true, call: func(c *client, _ string, _ int) error {
 		return c.tracker.UpdateState(c.ctx, c.state(workload.ContextID(c.id%c.keys)))
 	}},
-	{op: workload.TrackerSync, tracker: true, call: func(c *client, _ string, _ int) error {
+	{op: ctxsys.TrackerSync, tracker: true, call: func(c *client, _ string, _ int) error {
 		return c.tracker.Sync(c.ctx)
 	}},
 }
 
 var adapterOps = []opBench{
-	{op: workload.AdapterCreate, through: viaAdapter, fresh: true, call: func(c *client, id string, _ int) error {
+	{op: ctxsys.AdapterCreate, through: viaAdapter, fresh: true, call: func(c *client, id string, _ int) error {
 		_, err := c.sys.Adapter.Create(c.ctx, id, payload)
 		return err
 	}},
-	{op: workload.AdapterUpdate, through: viaAdapter, call: func(c *client, id string, _ int) error {
+	{op: ctxsys.AdapterUpdate, through: viaAdapter, call: func(c *client, id string, _ int) error {
 		_, err := c.sys.Adapter.Update(c.ctx, id, payload)
 		return err
 	}},
 	// With a one-hour ttl nothing expires: cleanup is the scan, under the
 	// lock each strategy takes for it.
-	{op: workload.AdapterCleanup, through: viaAdapter, call: func(c *client, _ string, _ int) error {
+	{op: ctxsys.AdapterCleanup, through: viaAdapter, call: func(c *client, _ string, _ int) error {
 		_, err := c.sys.Adapter.CleanupExpired(c.ctx)
 		return err
 	}},
@@ -91,7 +92,7 @@ func benchComponent(b *testing.B, ops []opBench) {
 		}
 		calls := newOpTable()
 		calls[ob.op] = ob.call
-		name := ob.op.String()[len(ob.op.Component())+1:] // "update" of "manager.update"
+		name := ctxsys.Ops[ob.op].Name[len(ctxsys.OpComponent(ob.op))+1:] // "update" of "manager.update"
 		for _, conc := range set.conc {
 			for _, strategy := range impl.Names() {
 				runSub(b, fmt.Sprintf("op=%s/keys=%d/conc=%d/strategy=%s", name, spec.Keys, conc, strategy), setup{
@@ -112,13 +113,13 @@ func (ob opBench) spec() (*workload.Spec, error) {
 		distribution = workload.Unique
 	}
 	doc := strings.Join([]string{
-		"name: benchmark-" + strings.NewReplacer(".", "-", "_", "-").Replace(ob.op.String()),
-		fmt.Sprintf("mix: {%s: 1}", ob.op),
+		"name: benchmark-" + strings.NewReplacer(".", "-", "_", "-").Replace(ctxsys.Ops[ob.op].Name),
+		fmt.Sprintf("mix: {%s: 1}", ctxsys.Ops[ob.op].Name),
 		fmt.Sprintf("keys: %d", keys),
 		fmt.Sprintf("preload: %d", keys),
 		"distribution: " + distribution,
 		// Creates and deletes add b.N contexts: a limit none reaches.
 		fmt.Sprintf("config: {max_contexts: %d}", workload.MaxMaxContexts),
 	}, "\n")
-	return workload.Parse([]byte(doc), "benchmark of "+ob.op.String())
+	return workload.Parse([]byte(doc), "benchmark of "+ctxsys.Ops[ob.op].Name)
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"lockbench/ctxsys"
 	"lockbench/impl"
 	"lockbench/workload"
 )
@@ -29,13 +30,13 @@ func BenchmarkInstrumentation(b *testing.B) {
 	}
 	calls := newOpTable()
 	for _, ob := range managerOps {
-		if ob.op == workload.ManagerGet || ob.op == workload.ManagerUpdate {
+		if ob.op == ctxsys.ManagerGet || ob.op == ctxsys.ManagerUpdate {
 			calls[ob.op] = ob.call
 		}
 	}
 	for _, op := range spec.OpKinds() {
 		if calls[op] == nil {
-			b.Fatalf("%s: no call for %s", spec.Name, op)
+			b.Fatalf("%s: no call for %s", spec.Name, spec.OpName(op))
 		}
 	}
 	concs := []int{runtime.GOMAXPROCS(0), 16}

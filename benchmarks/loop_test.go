@@ -61,10 +61,10 @@ func (c *client) state(id string) ctxsys.State {
 type opFunc func(c *client, id string, i int) error
 
 // opTable maps the operations of a benchmark's mix to their calls, indexed
-// by workload.Op.
+// by the context target's operation (ctxsys.Ops).
 type opTable []opFunc
 
-func newOpTable() opTable { return make(opTable, len(workload.AllOps())+1) }
+func newOpTable() opTable { return make(opTable, ctxsys.NumOps) }
 
 // setup describes a sub-benchmark's fixture.
 type setup struct {
@@ -248,7 +248,7 @@ func (c *client) call(calls opTable, i int) error {
 	if f := calls[op]; f != nil {
 		return f(c, id, i)
 	}
-	return fmt.Errorf("%w: no call for %s", errUnexpected, op)
+	return fmt.Errorf("%w: no call for %s", errUnexpected, ctxsys.Ops[op].Name)
 }
 
 // reportLatency reports the p99 latency of the trial's operations, the

@@ -352,5 +352,5 @@ func TestRecordRejectsUnknownWorker(t *testing.T) {
 			t.Error("Record(2) on an observer of 2 workers did not panic")
 		}
 	}()
-	NewObserver(2, Options{}).Record(2, Op{Kind: "manager.get"})
+	NewObserver(2, Options{}).Record(2, Op{Kind: ctxsys.ManagerGet})
 }

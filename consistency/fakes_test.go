@@ -7,6 +7,7 @@ import (
 	"lockbench/ctxsys"
 	"lockbench/impl"
 	"lockbench/store"
+	"lockbench/target"
 )
 
 // fakeManager shows a fixed memory to the checker; its operations are never
@@ -99,9 +100,20 @@ func state(version uint64, data string) ctxsys.State {
 	return ctxsys.State{Version: version, Data: []byte(data)}
 }
 
+// kindOf returns the context operation called name; tests name operations
+// as workloads do.
+func kindOf(name string) target.Op {
+	for i, spec := range ctxsys.Ops {
+		if spec.Name == name {
+			return target.Op(i)
+		}
+	}
+	panic("no context operation " + name)
+}
+
 // op builds an Op; fields not given are zero, Tracker is -1.
 func op(kind, key string, call, ret int64, set ...func(*Op)) Op {
-	o := Op{Kind: kind, Key: key, Call: call, Return: ret, Tracker: -1}
+	o := Op{Kind: kindOf(kind), Key: key, Call: call, Return: ret, Tracker: -1}
 	for _, f := range set {
 		f(&o)
 	}

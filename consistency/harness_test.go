@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -150,7 +149,7 @@ func (h *harness) tag(w int) string {
 // do times f and records it as op by worker w.
 func (h *harness) do(w int, op Op, f func(*Op) error) {
 	op.Client = w
-	if !strings.HasPrefix(op.Kind, "tracker.") {
+	if ctxsys.OpComponent(op.Kind) != ctxsys.ComponentTracker {
 		op.Tracker = -1
 	}
 	op.Call = h.now()
@@ -162,20 +161,20 @@ func (h *harness) do(w int, op Op, f func(*Op) error) {
 
 func (h *harness) create(w int, id string) {
 	v, data := h.versions.Add(1), h.tag(w)
-	h.do(w, Op{Kind: "manager.create", Key: id, Version: v, Data: data}, func(*Op) error {
+	h.do(w, Op{Kind: ctxsys.ManagerCreate, Key: id, Version: v, Data: data}, func(*Op) error {
 		return h.sys.Manager.Create(h.ctx(w), id, ctxsys.State{Version: v, Data: []byte(data)})
 	})
 }
 
 func (h *harness) update(w int, id string) {
 	v, data := h.versions.Add(1), h.tag(w)
-	h.do(w, Op{Kind: "manager.update", Key: id, Version: v, Data: data}, func(*Op) error {
+	h.do(w, Op{Kind: ctxsys.ManagerUpdate, Key: id, Version: v, Data: data}, func(*Op) error {
 		return h.sys.Manager.Update(h.ctx(w), id, ctxsys.State{Version: v, Data: []byte(data)})
 	})
 }
 
 func (h *harness) get(w int, id string) {
-	h.do(w, Op{Kind: "manager.get", Key: id}, func(op *Op) error {
+	h.do(w, Op{Kind: ctxsys.ManagerGet, Key: id}, func(op *Op) error {
 		s, err := h.sys.Manager.Get(h.ctx(w), id)
 		op.OutVersion, op.OutData = s.Version, string(s.Data)
 		return err
@@ -183,7 +182,7 @@ func (h *harness) get(w int, id string) {
 }
 
 func (h *harness) list(w int) {
-	h.do(w, Op{Kind: "manager.list"}, func(op *Op) error {
+	h.do(w, Op{Kind: ctxsys.ManagerList}, func(op *Op) error {
 		ids, err := h.sys.Manager.List(h.ctx(w))
 		op.OutCount = len(ids)
 		return err
@@ -191,13 +190,13 @@ func (h *harness) list(w int) {
 }
 
 func (h *harness) delete(w int, id string) {
-	h.do(w, Op{Kind: "manager.delete", Key: id}, func(*Op) error {
+	h.do(w, Op{Kind: ctxsys.ManagerDelete, Key: id}, func(*Op) error {
 		return h.sys.Manager.Delete(h.ctx(w), id)
 	})
 }
 
 func (h *harness) recoveryPoint(w int, id string) {
-	h.do(w, Op{Kind: "manager.recovery_point", Key: id}, func(op *Op) error {
+	h.do(w, Op{Kind: ctxsys.ManagerRecoveryPoint, Key: id}, func(op *Op) error {
 		rp, err := h.sys.Manager.CreateRecoveryPoint(h.ctx(w), id)
 		op.OutVersion, op.OutData = rp.State.Version, string(rp.State.Data)
 		return err
@@ -205,7 +204,7 @@ func (h *harness) recoveryPoint(w int, id string) {
 }
 
 func (h *harness) recoveryPoints(w int, id string) {
-	h.do(w, Op{Kind: "manager.recovery_points", Key: id}, func(op *Op) error {
+	h.do(w, Op{Kind: ctxsys.ManagerRecoveryPoints, Key: id}, func(op *Op) error {
 		rps, err := h.sys.Manager.RecoveryPoints(h.ctx(w), id)
 		op.OutCount = len(rps)
 		return err
@@ -214,13 +213,13 @@ func (h *harness) recoveryPoints(w int, id string) {
 
 func (h *harness) updateState(w, tracker int) {
 	v, data := h.versions.Add(1), h.tag(w)
-	h.do(w, Op{Kind: "tracker.update_state", Tracker: tracker, Version: v, Data: data}, func(*Op) error {
+	h.do(w, Op{Kind: ctxsys.TrackerUpdateState, Tracker: tracker, Version: v, Data: data}, func(*Op) error {
 		return h.trackers[tracker].UpdateState(h.ctx(w), ctxsys.State{Version: v, Data: []byte(data)})
 	})
 }
 
 func (h *harness) getState(w, tracker int) {
-	h.do(w, Op{Kind: "tracker.get_state", Tracker: tracker}, func(op *Op) error {
+	h.do(w, Op{Kind: ctxsys.TrackerGetState, Tracker: tracker}, func(op *Op) error {
 		s, err := h.trackers[tracker].State(h.ctx(w))
 		op.OutVersion, op.OutData = s.Version, string(s.Data)
 		return err
@@ -228,21 +227,21 @@ func (h *harness) getState(w, tracker int) {
 }
 
 func (h *harness) activate(w, tracker int, id string) {
-	h.do(w, Op{Kind: "tracker.activate", Key: id, Tracker: tracker}, func(*Op) error {
+	h.do(w, Op{Kind: ctxsys.TrackerActivate, Key: id, Tracker: tracker}, func(*Op) error {
 		return h.trackers[tracker].Activate(h.ctx(w), id)
 	})
 }
 
 // sync records no context id, as the runner does.
 func (h *harness) sync(w, tracker int) {
-	h.do(w, Op{Kind: "tracker.sync", Tracker: tracker}, func(*Op) error {
+	h.do(w, Op{Kind: ctxsys.TrackerSync, Tracker: tracker}, func(*Op) error {
 		return h.trackers[tracker].Sync(h.ctx(w))
 	})
 }
 
 func (h *harness) adapterCreate(w int, id string) {
 	data := h.tag(w)
-	h.do(w, Op{Kind: "adapter.create", Key: id, Data: data}, func(op *Op) error {
+	h.do(w, Op{Kind: ctxsys.AdapterCreate, Key: id, Data: data}, func(op *Op) error {
 		ac, err := h.sys.Adapter.Create(h.ctx(w), id, []byte(data))
 		op.OutVersion, op.OutData = ac.Version, string(ac.Data)
 		return err
@@ -251,7 +250,7 @@ func (h *harness) adapterCreate(w int, id string) {
 
 func (h *harness) adapterUpdate(w int, id string) {
 	data := h.tag(w)
-	h.do(w, Op{Kind: "adapter.update", Key: id, Data: data}, func(op *Op) error {
+	h.do(w, Op{Kind: ctxsys.AdapterUpdate, Key: id, Data: data}, func(op *Op) error {
 		ac, err := h.sys.Adapter.Update(h.ctx(w), id, []byte(data))
 		op.OutVersion, op.OutData = ac.Version, string(ac.Data)
 		return err
@@ -259,7 +258,7 @@ func (h *harness) adapterUpdate(w int, id string) {
 }
 
 func (h *harness) cleanup(w int) {
-	h.do(w, Op{Kind: "adapter.cleanup"}, func(op *Op) error {
+	h.do(w, Op{Kind: ctxsys.AdapterCleanup}, func(op *Op) error {
 		ids, err := h.sys.Adapter.CleanupExpired(h.ctx(w))
 		op.OutIDs = ids
 		return err

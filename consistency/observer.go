@@ -11,13 +11,13 @@ import (
 	"lockbench/impl"
 	"lockbench/results"
 	"lockbench/store"
+	"lockbench/target"
 )
 
 // Op is one completed operation as the runner saw it.
 type Op struct {
-	// Kind is the qualified operation name, e.g. "manager.update",
-	// "tracker.update_state", "adapter.cleanup".
-	Kind string
+	// Kind is the operation, one of the context target's (ctxsys.Ops).
+	Kind target.Op
 	// Key is the context id; "" for list, cleanup and update_config. For
 	// tracker operations it is the tracker's active id when the runner
 	// knows it, else "".
@@ -162,7 +162,7 @@ func (o *Observer) Record(worker int, op Op) {
 		panic(fmt.Sprintf("consistency: Record for worker %d of %d", worker, o.workers))
 	}
 	s := &o.slots[worker+1]
-	k, e := parseKind(op.Kind), parseErr(op.Err)
+	k, e := op.Kind, parseErr(op.Err)
 	if e.possible() {
 		s.seen |= 1 << k
 	}

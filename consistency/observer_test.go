@@ -38,7 +38,7 @@ func TestRecordConcurrently(t *testing.T) {
 					defer wg.Done()
 					for i := range tt.perWork {
 						at := int64(i * 10)
-						o.Record(w, Op{Kind: "manager.get", Key: "k", Client: w, Tracker: -1,
+						o.Record(w, Op{Kind: ctxsys.ManagerGet, Key: "k", Client: w, Tracker: -1,
 							Call: at, Return: at + 5, Err: "not_found"})
 					}
 				}()
@@ -77,7 +77,7 @@ func BenchmarkRecord(b *testing.B) {
 				i := int64(0)
 				for pb.Next() {
 					i++
-					o.Record(w, Op{Kind: "manager.update", Key: "k", Client: w, Tracker: -1,
+					o.Record(w, Op{Kind: ctxsys.ManagerUpdate, Key: "k", Client: w, Tracker: -1,
 						Call: i, Return: i + 1, Version: uint64(i), Data: "w1-1"})
 				}
 			})

@@ -107,7 +107,7 @@ func (b *builder) op(p *partition, r *rec, in linInput) {
 			Count: int(r.outCount), HasCount: in.Op == mRecoveryPoints},
 		Call:     r.call,
 		Return:   r.ret,
-		Metadata: fmt.Sprintf("%s by worker %d, [%d, %d] ns", r.kind, r.client, r.call, r.ret),
+		Metadata: fmt.Sprintf("%s by worker %d, [%d, %d] ns", kindName(r.kind), r.client, r.call, r.ret),
 	})
 	if r.ret != never {
 		b.end = max(b.end, r.ret)
@@ -121,7 +121,7 @@ func (b *builder) add(r *rec) {
 	if r.err == eLimit || r.err == eInvalid || r.err == eNoActive {
 		return
 	}
-	name := r.kind.String()
+	name := kindName(r.kind)
 	known := r.err == eOK
 	switch r.kind {
 	case kManagerCreate:

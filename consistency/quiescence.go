@@ -201,7 +201,7 @@ func (q *quiescent) compareAdapter(c map[string]int64, h *history, f failureInde
 	}
 	for _, k := range []opKind{kManagerCreate, kManagerUpdate, kManagerDelete, kTrackerSync} {
 		if h.saw(k) {
-			n.add("adapter map not compared with the manager: %s also wrote the manager's contexts", k)
+			n.add("adapter map not compared with the manager: %s also wrote the manager's contexts", kindName(k))
 			return
 		}
 	}

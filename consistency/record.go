@@ -1,107 +1,41 @@
 package consistency
 
-import "math"
+import (
+	"math"
 
-// opKind is a qualified operation name parsed once, at Record time, so the
-// checks compare small integers instead of strings.
-type opKind uint8
-
-const (
-	kOther opKind = iota
-	kManagerGet
-	kManagerCreate
-	kManagerUpdate
-	kManagerDelete
-	kManagerList
-	kManagerRecoveryPoint
-	kManagerRecoveryPoints
-	kTrackerGetState
-	kTrackerUpdateState
-	kTrackerActivate
-	kTrackerDeactivate
-	kTrackerSync
-	kTrackerRecoveryPoint
-	kAdapterCreate
-	kAdapterGet
-	kAdapterUpdate
-	kAdapterDelete
-	kAdapterList
-	kAdapterUpdateConfig
-	kAdapterCleanup
-	numKinds
+	"lockbench/ctxsys"
+	"lockbench/target"
 )
 
-var kindNames = [numKinds]string{
-	kOther:                 "other",
-	kManagerGet:            "manager.get",
-	kManagerCreate:         "manager.create",
-	kManagerUpdate:         "manager.update",
-	kManagerDelete:         "manager.delete",
-	kManagerList:           "manager.list",
-	kManagerRecoveryPoint:  "manager.recovery_point",
-	kManagerRecoveryPoints: "manager.recovery_points",
-	kTrackerGetState:       "tracker.get_state",
-	kTrackerUpdateState:    "tracker.update_state",
-	kTrackerActivate:       "tracker.activate",
-	kTrackerDeactivate:     "tracker.deactivate",
-	kTrackerSync:           "tracker.sync",
-	kTrackerRecoveryPoint:  "tracker.recovery_point",
-	kAdapterCreate:         "adapter.create",
-	kAdapterGet:            "adapter.get",
-	kAdapterUpdate:         "adapter.update",
-	kAdapterDelete:         "adapter.delete",
-	kAdapterList:           "adapter.list",
-	kAdapterUpdateConfig:   "adapter.update_config",
-	kAdapterCleanup:        "adapter.cleanup",
-}
+// opKind is an operation of the context target (lockbench/ctxsys.Ops). The
+// short names below keep the checks readable.
+type opKind = target.Op
 
-func (k opKind) String() string { return kindNames[k] }
+const (
+	kManagerGet            = ctxsys.ManagerGet
+	kManagerCreate         = ctxsys.ManagerCreate
+	kManagerUpdate         = ctxsys.ManagerUpdate
+	kManagerDelete         = ctxsys.ManagerDelete
+	kManagerList           = ctxsys.ManagerList
+	kManagerRecoveryPoint  = ctxsys.ManagerRecoveryPoint
+	kManagerRecoveryPoints = ctxsys.ManagerRecoveryPoints
+	kTrackerGetState       = ctxsys.TrackerGetState
+	kTrackerUpdateState    = ctxsys.TrackerUpdateState
+	kTrackerActivate       = ctxsys.TrackerActivate
+	kTrackerDeactivate     = ctxsys.TrackerDeactivate
+	kTrackerSync           = ctxsys.TrackerSync
+	kTrackerRecoveryPoint  = ctxsys.TrackerRecoveryPoint
+	kAdapterCreate         = ctxsys.AdapterCreate
+	kAdapterGet            = ctxsys.AdapterGet
+	kAdapterUpdate         = ctxsys.AdapterUpdate
+	kAdapterDelete         = ctxsys.AdapterDelete
+	kAdapterList           = ctxsys.AdapterList
+	kAdapterUpdateConfig   = ctxsys.AdapterUpdateConfig
+	kAdapterCleanup        = ctxsys.AdapterCleanup
+)
 
-func parseKind(s string) opKind {
-	switch s {
-	case "manager.get":
-		return kManagerGet
-	case "manager.create":
-		return kManagerCreate
-	case "manager.update":
-		return kManagerUpdate
-	case "manager.delete":
-		return kManagerDelete
-	case "manager.list":
-		return kManagerList
-	case "manager.recovery_point":
-		return kManagerRecoveryPoint
-	case "manager.recovery_points":
-		return kManagerRecoveryPoints
-	case "tracker.get_state":
-		return kTrackerGetState
-	case "tracker.update_state":
-		return kTrackerUpdateState
-	case "tracker.activate":
-		return kTrackerActivate
-	case "tracker.deactivate":
-		return kTrackerDeactivate
-	case "tracker.sync":
-		return kTrackerSync
-	case "tracker.recovery_point":
-		return kTrackerRecoveryPoint
-	case "adapter.create":
-		return kAdapterCreate
-	case "adapter.get":
-		return kAdapterGet
-	case "adapter.update":
-		return kAdapterUpdate
-	case "adapter.delete":
-		return kAdapterDelete
-	case "adapter.list":
-		return kAdapterList
-	case "adapter.update_config":
-		return kAdapterUpdateConfig
-	case "adapter.cleanup":
-		return kAdapterCleanup
-	}
-	return kOther
-}
+// kindName is an operation's qualified name, e.g. "manager.update".
+func kindName(k opKind) string { return ctxsys.Ops[k].Name }
 
 // errCode is ctxsys.ErrorKind parsed into three outcome classes: success,
 // a definite failure (the operation had no effect), and an indeterminate
@@ -203,12 +137,4 @@ type failure struct {
 
 // writes reports whether an operation of kind k can change state that the
 // quiescence checks compare (memory, store, adapter map, recovery points).
-func writes(k opKind) bool {
-	switch k {
-	case kManagerCreate, kManagerUpdate, kManagerDelete, kManagerRecoveryPoint,
-		kTrackerUpdateState, kTrackerSync, kTrackerRecoveryPoint,
-		kAdapterCreate, kAdapterUpdate, kAdapterDelete, kAdapterCleanup:
-		return true
-	}
-	return false
-}
+func writes(k opKind) bool { return ctxsys.Ops[k].Writes }

@@ -46,6 +46,9 @@ const (
 // Run is one (strategy, workload, concurrency, repetition) on a freshly
 // built system.
 type Run struct {
+	// Target is the system under test (see lockbench/target); "" is the
+	// context system, the default.
+	Target      string  `json:"target,omitempty"`
 	Strategy    string  `json:"strategy"`
 	Workload    string  `json:"workload"`
 	Concurrency int     `json:"concurrency"`

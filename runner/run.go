@@ -19,12 +19,10 @@ import (
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 
 	"lockbench/analysis"
-	"lockbench/consistency"
-	"lockbench/ctxsys"
-	"lockbench/impl"
 	"lockbench/lock"
 	"lockbench/results"
 	"lockbench/store"
+	"lockbench/target"
 	"lockbench/timing"
 	"lockbench/workload"
 )
@@ -60,12 +58,6 @@ const (
 	DefaultStallTimeout = 5 * time.Second
 	DefaultDrainTimeout = 5 * time.Second
 	timelineInterval    = 100 * time.Millisecond
-	preloadWorkers      = 32
-	// preloadAttempts bounds the retries of a preload step that failed in
-	// the store: with injected failures (sim errors=p) the preload must
-	// still build the workload's starting state, and only a store failing
-	// nearly always (p^20) fails the run.
-	preloadAttempts = 20
 )
 
 // Name is the stem of a run's files.
@@ -76,19 +68,12 @@ func (p Params) Name() string {
 // worker is one client goroutine's state. It is owned by its goroutine;
 // the few fields the controller reads while it runs are atomics.
 type worker struct {
-	id         int
-	sys        *impl.System
-	tracker    ctxsys.Tracker
-	trackerIdx int
-	ownTracker bool
-	activeKey  string
-	cfg        ctxsys.Config
-	versions   *atomic.Uint64
-	seq        int64
-	tagBuf     []byte
-	gen        *workload.Generator
-	trace      lock.Trace
-	ctx        context.Context
+	id       int
+	client   target.Client
+	observer target.Observer // client's, when it records a history; else nil
+	gen      *workload.Generator
+	trace    lock.Trace
+	ctx      context.Context
 
 	completions atomic.Int64 // every completed op, for the stall watchdog
 	busySince   atomic.Int64 // start of the op in flight, 0 when idle
@@ -105,21 +90,19 @@ type worker struct {
 
 // run is the state shared by a run's goroutines.
 type run struct {
-	p         Params
-	spec      *workload.Spec
-	ops       []opFunc // by workload op index
-	opNames   []string
-	isTracker []bool
-	rec       *recorder
-	obs       *consistency.Observer
-	epoch     time.Time
-	t0        atomic.Int64 // measured window start (ns since epoch); 0 = warm-up
-	t1        atomic.Int64 // measured window end; 0 = still measuring
-	stop      atomic.Bool
-	target    int64 // ops mode: window completions that end the phase
-	windowN   atomic.Int64
-	openLoop  bool
-	sched     chan int64 // open loop: intended start times
+	p        Params
+	spec     *workload.Spec
+	tgt      *target.Target
+	opNames  []string // by target.Op
+	rec      *recorder
+	epoch    time.Time
+	t0       atomic.Int64 // measured window start (ns since epoch); 0 = warm-up
+	t1       atomic.Int64 // measured window end; 0 = still measuring
+	stop     atomic.Bool
+	target   int64 // ops mode: window completions that end the phase
+	windowN  atomic.Int64
+	openLoop bool
+	sched    chan int64 // open loop: intended start times
 }
 
 func (r *run) now() int64 { return int64(time.Since(r.epoch)) }
@@ -133,6 +116,7 @@ var ErrStalled = errors.New("runner: run stalled")
 func RunOne(ctx context.Context, p Params) (res results.Run, err error) {
 	spec := p.Spec
 	res = results.Run{
+		Target:      spec.Target,
 		Strategy:    p.Strategy,
 		Workload:    spec.Name,
 		Concurrency: p.Concurrency,
@@ -154,7 +138,11 @@ func RunOne(ctx context.Context, p Params) (res results.Run, err error) {
 		res.Status, res.Reason = results.StatusFailed, err.Error()
 		return res, err
 	}
-	strategy, err := impl.Lookup(p.Strategy)
+	tgt, err := spec.System()
+	if err != nil {
+		return fail(err)
+	}
+	strategy, err := tgt.Strategy(p.Strategy)
 	if err != nil {
 		return fail(err)
 	}
@@ -170,73 +158,55 @@ func RunOne(ctx context.Context, p Params) (res results.Run, err error) {
 			raw.Close()
 		}
 	}()
-	cfg := spec.Config.System().WithDefaults()
+	r := &run{
+		p:        p,
+		spec:     spec,
+		tgt:      tgt,
+		opNames:  tgt.OpNames(),
+		epoch:    time.Now(),
+		openLoop: spec.Arrival == "open",
+		target:   spec.Ops,
+	}
+	r.rec = newRecorder(p.Concurrency, tgt.NumOps(), r.openLoop)
 	locks := lock.NewSet(p.Instrument)
-	sys, err := strategy.New(impl.Deps{Store: store.Traced(raw), Locks: locks, Config: cfg})
+	sys, err := strategy.New(target.Deps{
+		Store:        store.Traced(raw),
+		Locks:        locks,
+		Config:       spec.Config.System().WithDefaults(),
+		Clients:      p.Concurrency,
+		SharedClient: spec.Trackers == workload.Shared,
+		History:      p.History,
+		Now:          r.now,
+	})
 	if err != nil {
 		return fail(fmt.Errorf("runner: build %s: %w", p.Strategy, err))
-	}
-
-	execs, err := executors()
-	if err != nil {
-		return fail(err)
-	}
-	// Per-op tables are indexed by the workload.Op value itself.
-	allOps := workload.AllOps()
-	nOps := 0
-	for _, op := range allOps {
-		nOps = max(nOps, int(op)+1)
-	}
-	r := &run{
-		p:         p,
-		spec:      spec,
-		ops:       make([]opFunc, nOps),
-		opNames:   make([]string, nOps),
-		isTracker: make([]bool, nOps),
-		epoch:     time.Now(),
-		openLoop:  spec.Arrival == "open",
-		target:    spec.Ops,
-	}
-	for _, op := range allOps {
-		r.ops[op], r.opNames[op] = execs[op.String()], op.String()
-		r.isTracker[op] = strings.HasPrefix(op.String(), "tracker.")
-	}
-	r.rec = newRecorder(p.Concurrency, nOps, r.openLoop)
-	r.obs = consistency.NewObserver(p.Concurrency, consistency.Options{History: p.History, Config: cfg})
-
-	// Trackers: one per client, or one shared by all.
-	nTrackers := p.Concurrency
-	if spec.Trackers == "shared" {
-		nTrackers = 1
-	}
-	trackers := make([]ctxsys.Tracker, nTrackers)
-	for i := range trackers {
-		trackers[i] = sys.NewTracker()
-	}
-
-	var versions atomic.Uint64
-	// Generators know the worker count, so a sequential key walk is split
-	// between the workers (w, w+n, …) instead of repeated by each.
-	gens := spec.Generators(p.Concurrency, spec.Seed)
-	workers := make([]*worker, p.Concurrency)
-	for i := range workers {
-		ti := i % nTrackers
-		w := &worker{
-			id: i, sys: sys, tracker: trackers[ti], trackerIdx: ti, ownTracker: nTrackers > 1,
-			cfg: cfg, versions: &versions, gen: gens[i], errors: map[string]int64{},
-		}
-		w.ctx = lock.WithTrace(ctx, &w.trace)
-		workers[i] = w
 	}
 
 	// Preload is set-up: without injected latency and failures (when the
 	// store can switch them off), so it costs no measured time and naive's
 	// serialised writes do not make it the longest part of a run.
-	setInjection(raw, false)
-	err = preload(ctx, r, sys, trackers, workers, &versions)
-	setInjection(raw, true)
-	if err != nil {
-		return fail(err)
+	if pl, ok := sys.(target.Preloader); ok && spec.Preload > 0 {
+		keys := make([]string, spec.Preload)
+		for i := range keys {
+			keys[i] = workload.ContextID(i)
+		}
+		setInjection(raw, false)
+		err = pl.Preload(ctx, keys, spec.OpKinds())
+		setInjection(raw, true)
+		if err != nil {
+			return fail(err)
+		}
+	}
+
+	// Generators know the worker count, so a sequential key walk is split
+	// between the workers (w, w+n, …) instead of repeated by each.
+	gens := spec.Generators(p.Concurrency, spec.Seed)
+	workers := make([]*worker, p.Concurrency)
+	for i := range workers {
+		w := &worker{id: i, client: sys.Client(i), gen: gens[i], errors: map[string]int64{}}
+		w.observer, _ = w.client.(target.Observer)
+		w.ctx = lock.WithTrace(ctx, &w.trace)
+		workers[i] = w
 	}
 
 	// Profiles that cover the whole run start now; the CPU profile and
@@ -421,7 +391,11 @@ func RunOne(ctx context.Context, p Params) (res results.Run, err error) {
 		} else {
 			// The check inspects the store; it is not a client of it.
 			setInjection(raw, false)
-			res.Consistency = r.obs.Check(ctx, consistency.Input{System: sys, Trackers: trackers, Store: newCheckView(raw), OutDir: outDir, RunName: p.Name()})
+			if chk, ok := sys.(target.Checker); ok {
+				res.Consistency = chk.Check(ctx, target.CheckInput{Store: newCheckView(raw), OutDir: outDir, RunName: p.Name()})
+			} else {
+				res.Consistency.Notes = append(res.Consistency.Notes, fmt.Sprintf("not checked: target %q has no consistency check", tgt.Name))
+			}
 		}
 	} else {
 		res.Consistency.Notes = append(res.Consistency.Notes, "not checked: operations still in flight after the drain bound")
@@ -439,116 +413,12 @@ func RunOne(ctx context.Context, p Params) (res results.Run, err error) {
 	return res, nil
 }
 
-// preload creates the workload's preloaded contexts — through the adapter
-// when the mix uses adapter operations, else through the manager — and
-// activates trackers, recording each operation for the consistency checker.
-func preload(ctx context.Context, r *run, sys *impl.System, trackers []ctxsys.Tracker, workers []*worker, versions *atomic.Uint64) error {
-	spec := r.spec
-	viaAdapter := false
-	usesTracker := false
-	for _, o := range spec.OpKinds() {
-		name := o.String()
-		viaAdapter = viaAdapter || strings.HasPrefix(name, "adapter.")
-		usesTracker = usesTracker || strings.HasPrefix(name, "tracker.")
-	}
-	n := spec.Preload
-	var next atomic.Int64
-	var firstErr error
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for g := 0; g < min(preloadWorkers, n); g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			pw := &worker{id: -1, sys: sys, versions: versions}
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n || ctx.Err() != nil {
-					return
-				}
-				key := workload.ContextID(i)
-				err := retryStore(ctx, func() error {
-					rec := consistency.Op{Key: key, Client: -1, Tracker: -1, Call: r.now()}
-					var err error
-					if viaAdapter {
-						rec.Kind = "adapter.create"
-						var ac ctxsys.AdapterContext
-						ac, err = sys.Adapter.Create(ctx, key, pw.newData(&rec))
-						rec.OutVersion = ac.Version
-					} else {
-						rec.Kind = "manager.create"
-						err = sys.Manager.Create(ctx, key, pw.newState(key, &rec))
-					}
-					rec.Return, rec.Err = r.now(), ctxsys.ErrorKind(err)
-					mu.Lock()
-					r.obs.Record(-1, rec)
-					mu.Unlock()
-					return err
-				})
-				if err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = fmt.Errorf("runner: preload %s: %w", key, err)
-					}
-					mu.Unlock()
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	if firstErr != nil {
-		return firstErr
-	}
-	if usesTracker && n > 0 {
-		for i, tr := range trackers {
-			key := workload.ContextID(i % n)
-			err := retryStore(ctx, func() error {
-				rec := consistency.Op{Kind: "tracker.activate", Key: key, Client: -1, Tracker: i, Call: r.now()}
-				err := tr.Activate(ctx, key)
-				rec.Return, rec.Err = r.now(), ctxsys.ErrorKind(err)
-				r.obs.Record(-1, rec)
-				return err
-			})
-			if err != nil {
-				return fmt.Errorf("runner: preload: activate tracker %d on %s: %w", i, key, err)
-			}
-		}
-		for _, w := range workers {
-			if w.ownTracker {
-				w.activeKey = workload.ContextID(w.trackerIdx % n)
-			}
-		}
-	}
-	return nil
-}
-
 // setInjection switches the store's injected latency and failures, when it
 // has any.
 func setInjection(s store.Store, on bool) {
 	if inj, ok := s.(store.Injector); ok {
 		inj.SetInjection(on)
 	}
-}
-
-// retryStore runs step until it succeeds, fails otherwise than in the
-// store, or has failed in the store preloadAttempts times. A create that
-// failed in the store may have changed memory all the same (refactored
-// inserts before it writes): its retry's ErrExists means the context is
-// there, which is what the preload wants.
-func retryStore(ctx context.Context, step func() error) error {
-	var err error
-	for attempt := 1; attempt <= preloadAttempts; attempt++ {
-		err = step()
-		switch {
-		case err == nil:
-			return nil
-		case attempt > 1 && errors.Is(err, ctxsys.ErrExists):
-			return nil
-		case ctx.Err() != nil || !errors.Is(err, ctxsys.ErrStore):
-			return err
-		}
-	}
-	return fmt.Errorf("%w (%d attempts)", err, preloadAttempts)
 }
 
 // work is one worker's loop. Closed loop, it stops issuing operations when
@@ -584,7 +454,7 @@ func (r *run) work(ctx context.Context, w *worker) {
 				}
 			}
 		}
-		r.do(w, int(op), key, intended)
+		r.do(w, op, key, intended)
 		if think > 0 {
 			sleepFor(think)
 		}
@@ -592,21 +462,17 @@ func (r *run) work(ctx context.Context, w *worker) {
 }
 
 // do executes one operation and records it.
-func (r *run) do(w *worker, op int, key string, intended int64) {
-	rec := consistency.Op{Kind: r.opNames[op], Key: key, Client: w.id, Tracker: -1}
-	if r.isTracker[op] {
-		rec.Tracker = w.trackerIdx
-	}
+func (r *run) do(w *worker, op target.Op, key string, intended int64) {
 	start := r.now()
 	w.busySince.Store(start)
-	rec.Call = start
-	err := r.ops[op](w.ctx, w, key, &rec)
+	err := w.client.Do(w.ctx, op, key)
 	end := r.now()
 	w.busySince.Store(0)
 	w.completions.Add(1)
 	w.trace.Reset()
-	rec.Return, rec.Err = end, ctxsys.ErrorKind(err)
-	r.obs.Record(w.id, rec)
+	if w.observer != nil {
+		w.observer.Observe(start, end, err)
+	}
 
 	from := start
 	if r.openLoop {
@@ -620,10 +486,10 @@ func (r *run) do(w *worker, op int, key string, intended int64) {
 	if t1 != 0 && from >= t1 {
 		return // started after the window closed
 	}
-	r.rec.record(w.id, op, end-from, end-start)
+	r.rec.record(w.id, int(op), end-from, end-start)
 	w.recorded++
-	if rec.Err != "" {
-		w.errors[rec.Err]++
+	if err != nil {
+		w.errors[r.tgt.ErrorKindOf(err)]++
 	}
 	if t1 != 0 && end > t1 {
 		w.drained++

@@ -18,7 +18,9 @@ import (
 // …, not A A A B B B …) so drift on a noisy machine spreads over all of
 // them instead of masquerading as a difference between them.
 type Sweep struct {
-	Specs      []*workload.Spec
+	Specs []*workload.Spec
+	// Strategies to run, by name; nil runs every strategy of each spec's
+	// target.
 	Strategies []string
 	// OutDir receives results.json (rewritten atomically after every run,
 	// so an interrupted sweep keeps what it measured) and per-run files.
@@ -44,9 +46,15 @@ var ErrRunsFailed = errors.New("runner: runs failed")
 func (s *Sweep) Plan() []Params {
 	var plan []Params
 	for _, spec := range s.Specs {
+		strategies := s.Strategies
+		if strategies == nil {
+			if t, err := spec.System(); err == nil {
+				strategies = t.StrategyNames()
+			}
+		}
 		for _, conc := range spec.Concurrency {
 			for rep := 1; rep <= spec.Count; rep++ {
-				for _, strat := range s.Strategies {
+				for _, strat := range strategies {
 					plan = append(plan, Params{
 						Strategy: strat, Spec: spec, Concurrency: conc, Repetition: rep,
 						Instrument: s.Instrument, History: s.History, OutDir: s.OutDir,

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"lockbench/ctxsys"
 	"lockbench/workload"
 )
 
@@ -54,47 +55,47 @@ func TestBuiltinCoversScenarios(t *testing.T) {
 			// 256 workers creating once per millisecond for warm-up plus
 			// measured time must stay far below the limit.
 			mostCreates := 256 * int((s.Duration+s.Warmup)/time.Millisecond)
-			return s.Distribution == workload.Unique && s.Weight(workload.ManagerCreate) > 0 &&
+			return s.Distribution == workload.Unique && s.Weight(ctxsys.ManagerCreate) > 0 &&
 				s.Config.MaxContexts >= 10*mostCreates
 		}},
 		{"creation at the limit", "creation-at-limit", func(s *workload.Spec) bool {
-			return s.Weight(workload.ManagerCreate) > 0 && s.Preload == s.Config.MaxContexts && s.Keys > s.Config.MaxContexts
+			return s.Weight(ctxsys.ManagerCreate) > 0 && s.Preload == s.Config.MaxContexts && s.Keys > s.Config.MaxContexts
 		}},
 		{"concurrent same-context updates", "same-context-update", func(s *workload.Spec) bool {
-			return s.Keys == 1 && s.Probability(workload.ManagerUpdate) >= 0.5
+			return s.Keys == 1 && s.Probability(ctxsys.ManagerUpdate) >= 0.5
 		}},
 		{"concurrent reads and writes", "read-write", func(s *workload.Spec) bool {
-			return s.Weight(workload.ManagerGet) > 0 && s.Weight(workload.ManagerUpdate) > 0 && s.Keys >= 1024
+			return s.Weight(ctxsys.ManagerGet) > 0 && s.Weight(ctxsys.ManagerUpdate) > 0 && s.Keys >= 1024
 		}},
 		{"concurrent recovery points", "recovery-points", func(s *workload.Spec) bool {
-			return s.Probability(workload.ManagerRecoveryPoint) >= 0.5 && s.Keys <= 8
+			return s.Probability(ctxsys.ManagerRecoveryPoint) >= 0.5 && s.Keys <= 8
 		}},
 		{"create/update/delete mix", "create-update-delete", func(s *workload.Spec) bool {
-			return s.Weight(workload.ManagerCreate) > 0 && s.Weight(workload.ManagerUpdate) > 0 && s.Weight(workload.ManagerDelete) > 0
+			return s.Weight(ctxsys.ManagerCreate) > 0 && s.Weight(ctxsys.ManagerUpdate) > 0 && s.Weight(ctxsys.ManagerDelete) > 0
 		}},
 		{"multiple clients on one context", "shared-tracker", func(s *workload.Spec) bool {
 			return s.Trackers == workload.Shared && s.Keys == 1 && s.Preload == 1 &&
-				s.Weight(workload.TrackerUpdateState) > 0 && s.Weight(workload.TrackerGetState) > 0 && s.Weight(workload.TrackerSync) > 0
+				s.Weight(ctxsys.TrackerUpdateState) > 0 && s.Weight(ctxsys.TrackerGetState) > 0 && s.Weight(ctxsys.TrackerSync) > 0
 		}},
 		{"high concurrency", "high-concurrency", func(s *workload.Spec) bool {
 			return slices.Max(s.Concurrency) >= 10_000 && s.Keys >= 1000
 		}},
 		{"adapter cleanup storm", "cleanup-storm", func(s *workload.Spec) bool {
-			return s.Weight(workload.AdapterCleanup) > 0 && s.Weight(workload.AdapterUpdate) > 0 &&
-				s.Weight(workload.AdapterCreate) > 0 && s.Config.TTL <= 10*time.Millisecond
+			return s.Weight(ctxsys.AdapterCleanup) > 0 && s.Weight(ctxsys.AdapterUpdate) > 0 &&
+				s.Weight(ctxsys.AdapterCreate) > 0 && s.Config.TTL <= 10*time.Millisecond
 		}},
 		{"tracker sync", "tracker-sync", func(s *workload.Spec) bool {
-			return s.Trackers == workload.PerClient && s.Weight(workload.TrackerUpdateState) > 0 && s.Weight(workload.TrackerSync) > 0
+			return s.Trackers == workload.PerClient && s.Weight(ctxsys.TrackerUpdateState) > 0 && s.Weight(ctxsys.TrackerSync) > 0
 		}},
 		{"mixed whole system", "mixed", func(s *workload.Spec) bool {
 			components := map[string]bool{}
 			for _, op := range s.OpKinds() {
-				components[op.Component()] = true
+				components[ctxsys.OpComponent(op)] = true
 			}
-			return len(components) == 3 && len(s.OpKinds()) == len(workload.AllOps())
+			return len(components) == 3 && len(s.OpKinds()) == ctxsys.NumOps
 		}},
 		{"many-key updates", "many-key-update", func(s *workload.Spec) bool {
-			return s.Keys >= 1024 && s.Distribution == workload.Uniform && s.Probability(workload.ManagerUpdate) == 1
+			return s.Keys >= 1024 && s.Distribution == workload.Uniform && s.Probability(ctxsys.ManagerUpdate) == 1
 		}},
 		{"open loop beyond naive's capacity", "open-loop-update", func(s *workload.Spec) bool {
 			return s.Arrival == workload.Open && s.Rate > 1000

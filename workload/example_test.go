@@ -23,12 +23,16 @@ duration: 1s
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(spec.Name, spec.OpKinds(), spec.Concurrency, spec.Count, spec.Store)
+	var ops []string
+	for _, op := range spec.OpKinds() {
+		ops = append(ops, spec.OpName(op))
+	}
+	fmt.Println(spec.Name, ops, spec.Concurrency, spec.Count, spec.Store)
 
 	g := spec.Generator(0, spec.Seed)
 	for range 4 {
 		op, key := g.Next()
-		fmt.Println(op, key)
+		fmt.Println(spec.OpName(op), key)
 	}
 
 	_, err = workload.Parse([]byte("name: x\nmix: {manager.update: 1}\nkeys: 0\n"), "x.yaml")

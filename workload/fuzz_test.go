@@ -9,6 +9,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"lockbench/ctxsys"
 	"lockbench/workload"
 	"lockbench/workloads"
 )
@@ -67,7 +68,7 @@ func FuzzParse(f *testing.F) {
 		g := spec.Generator(1, spec.Seed)
 		for range 64 {
 			op, key := g.Next()
-			if !op.Valid() || op.Keyed() != (key != "") {
+			if int(op) >= ctxsys.NumOps || ctxsys.Ops[op].Keyed != (key != "") {
 				t.Fatalf("Next = %v %q", op, key)
 			}
 		}

@@ -33,6 +33,7 @@ type Generator struct {
 	// The mix: ops sorted, thresholds[i] = cumulative probability of
 	// ops[0..i] scaled to 2^64.
 	ops        []Op
+	keyed      []bool // keyed[i]: ops[i] takes a key
 	thresholds []uint64
 
 	distribution string
@@ -89,6 +90,9 @@ func (s *Spec) newGenerator(worker, workers int, seed int64) *Generator {
 		worker:       worker,
 	}
 	g.ops = s.OpKinds()
+	for _, spec := range s.opSpecs() {
+		g.keyed = append(g.keyed, spec.Keyed)
+	}
 	total := 0.0
 	for _, op := range g.ops {
 		total += s.Weight(op)
@@ -139,17 +143,18 @@ func splitmix64(x uint64) uint64 {
 // Next returns the kind of the worker's next operation and, for a keyed
 // kind, its context id ("" otherwise).
 func (g *Generator) Next() (Op, string) {
-	op := g.ops[len(g.ops)-1]
+	i := len(g.ops) - 1
 	if len(g.ops) > 1 {
 		x := g.rng.Uint64()
-		for i, threshold := range g.thresholds[:len(g.thresholds)-1] {
+		for j, threshold := range g.thresholds[:len(g.thresholds)-1] {
 			if x < threshold {
-				op = g.ops[i]
+				i = j
 				break
 			}
 		}
 	}
-	if !op.Keyed() {
+	op := g.ops[i]
+	if !g.keyed[i] {
 		return op, ""
 	}
 	if g.distribution == Unique {

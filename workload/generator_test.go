@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"testing"
 
+	"lockbench/ctxsys"
 	"lockbench/workload"
 )
 
@@ -28,7 +29,7 @@ func draw(t *testing.T, g *workload.Generator, n int) []string {
 	keys := make([]string, n)
 	for i := range keys {
 		op, key := g.Next()
-		if !op.Keyed() || key == "" {
+		if !ctxsys.Ops[op].Keyed || key == "" {
 			t.Fatalf("draw %d: op %v key %q", i, op, key)
 		}
 		keys[i] = key
@@ -54,8 +55,13 @@ func TestContextID(t *testing.T) {
 		if got := workload.ContextID(i); got != want {
 			t.Errorf("ContextID(%d) = %q, want %q", i, got, want)
 		}
-		if want2 := fmt.Sprintf("c%06d", i); want2 != want {
-			t.Errorf("ContextID(%d) differs from c%%06d: %q", i, want2)
+	}
+	// The code keeps a precomputed table below 2^20 and formats beyond it:
+	// both must agree with the documented format everywhere, not only at
+	// the points above.
+	for i := 0; i < workload.MaxKeys; i += 997 {
+		if got, want := workload.ContextID(i), fmt.Sprintf("c%06d", i); got != want {
+			t.Fatalf("ContextID(%d) = %q, want %q", i, got, want)
 		}
 	}
 }
@@ -67,7 +73,7 @@ func TestGeneratorDeterministic(t *testing.T) {
 		var out []string
 		for range 5000 {
 			op, key := g.Next()
-			out = append(out, op.String()+" "+key)
+			out = append(out, ctxsys.Ops[op].Name+" "+key)
 		}
 		return out
 	}
@@ -85,7 +91,7 @@ func TestGeneratorDeterministic(t *testing.T) {
 	g3 := gens[3]
 	for i, want := range a[:100] {
 		op, key := g3.Next()
-		if got := op.String() + " " + key; got != want {
+		if got := ctxsys.Ops[op].Name + " " + key; got != want {
 			t.Fatalf("Generators(8)[3] draw %d = %q, Generator(3) gave %q", i, got, want)
 		}
 	}
@@ -99,14 +105,14 @@ func TestGeneratorMix(t *testing.T) {
 	for range n {
 		op, key := g.Next()
 		counts[op]++
-		if op.Keyed() != (key != "") {
+		if ctxsys.Ops[op].Keyed != (key != "") {
 			t.Fatalf("%v with key %q", op, key)
 		}
 	}
-	if counts[workload.AdapterCleanup] != 0 || len(counts) != 2 {
+	if counts[ctxsys.AdapterCleanup] != 0 || len(counts) != 2 {
 		t.Errorf("ops drawn: %v", counts)
 	}
-	assertShare(t, "manager.update", counts[workload.ManagerUpdate], n, 0.75)
+	assertShare(t, "manager.update", counts[ctxsys.ManagerUpdate], n, 0.75)
 }
 
 // assertShare checks that count of n is p within 5 standard deviations of
@@ -200,7 +206,7 @@ func TestSequential(t *testing.T) {
 	keysOf := func(g *workload.Generator, n int) []int {
 		var out []int
 		for len(out) < n {
-			if op, key := g.Next(); op.Keyed() {
+			if op, key := g.Next(); ctxsys.Ops[op].Keyed {
 				out = append(out, index(t, key))
 			}
 		}
@@ -224,7 +230,7 @@ func TestUnique(t *testing.T) {
 	for _, g := range spec.Generators(4, 1) {
 		for range 1000 {
 			op, key := g.Next()
-			if op == workload.ManagerList {
+			if op == ctxsys.ManagerList {
 				continue
 			}
 			if seen[key] || !format.MatchString(key) {
@@ -252,28 +258,6 @@ func TestLargeKeySpace(t *testing.T) {
 		}
 	}
 	assertShare(t, "keys beyond 2^20", high, 10_000, float64(keys-1<<20)/keys)
-}
-
-func TestOps(t *testing.T) {
-	all := workload.AllOps()
-	if len(all) != 20 {
-		t.Errorf("%d ops", len(all))
-	}
-	for _, op := range all {
-		parsed, err := workload.ParseOp(op.String())
-		if err != nil || parsed != op {
-			t.Errorf("ParseOp(%q) = %v, %v", op, parsed, err)
-		}
-		if op.Component() == "" || op.Creates() && !op.Keyed() {
-			t.Errorf("%v: component %q", op, op.Component())
-		}
-	}
-	if workload.Op(0).Valid() || workload.Op(0).String() != "workload.Op(0)" {
-		t.Error("zero Op")
-	}
-	if _, err := workload.ParseOp("tracker.updatestate"); err == nil {
-		t.Error("ParseOp accepted a misspelt name")
-	}
 }
 
 func BenchmarkGeneratorNext(b *testing.B) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"lockbench/ctxsys"
 	"lockbench/workload"
 )
 
@@ -84,7 +85,7 @@ func TestValidate(t *testing.T) {
 	if err := spec.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if got := spec.OpWeights(); len(got) != 2 || got[0] != (workload.WeightedOp{Op: workload.ManagerGet, Weight: 2}) {
+	if got := spec.OpWeights(); len(got) != 2 || got[0] != (workload.WeightedOp{Op: ctxsys.ManagerGet, Weight: 2}) {
 		t.Errorf("OpWeights = %v", got)
 	}
 	spec.Concurrency = []int{1_000_000_000}

@@ -17,8 +17,12 @@ type Spec struct {
 	Name        string `yaml:"name"`
 	Description string `yaml:"description"`
 
-	// Mix maps qualified operation names ("manager.update") to relative
-	// weights. Weights need not sum to 100; a weight of 0 disables the op.
+	// Target names the system under test (see lockbench/target); "" is
+	// target.Default, the context system.
+	Target string `yaml:"target"`
+
+	// Mix maps qualified operation names of the target ("manager.update")
+	// to relative weights. Weights need not sum to 100; a weight of 0 disables the op.
 	Mix map[string]float64 `yaml:"mix"`
 
 	// Keys is the size of the key space: context ids ContextID(0) …
@@ -204,19 +208,6 @@ func (s *Spec) Clone() *Spec {
 	return &c
 }
 
-// OpKinds returns the operation kinds with a positive weight, sorted. (It
-// cannot be called Ops: that is the field of the "ops" limit.)
-func (s *Spec) OpKinds() []Op {
-	var ops []Op
-	for name, weight := range s.Mix {
-		if op, err := ParseOp(name); err == nil && weight > 0 {
-			ops = append(ops, op)
-		}
-	}
-	slices.Sort(ops)
-	return ops
-}
-
 // WeightedOp is an operation kind of a mix and its weight.
 type WeightedOp struct {
 	Op     Op
@@ -234,7 +225,7 @@ func (s *Spec) OpWeights() []WeightedOp {
 }
 
 // Weight returns the weight of op in the mix (0 if absent).
-func (s *Spec) Weight(op Op) float64 { return s.Mix[op.String()] }
+func (s *Spec) Weight(op Op) float64 { return s.Mix[s.OpName(op)] }
 
 // Probability returns op's share of the operations, Weight / sum of weights.
 func (s *Spec) Probability(op Op) float64 {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"lockbench/target"
 )
 
 // nameRE: lower-case words joined by hyphens; no leading hyphen, so a name
@@ -87,11 +89,15 @@ func validateMix(s *Spec) *fieldError {
 		names = append(names, name)
 	}
 	slices.Sort(names)
+	t, err := target.Lookup(s.Target)
+	if err != nil {
+		return errorf(field("target"), "unknown target %q%s", s.TargetName(), suggestOrList(s.TargetName(), target.Names()))
+	}
 	total := 0.0
 	for _, name := range names {
 		path := field("mix").key(name)
-		if _, err := ParseOp(name); err != nil {
-			return errorf(path, "unknown operation%s", suggest(name, opNames()))
+		if _, err := t.Op(name); err != nil {
+			return errorf(path, "unknown %s", unknownOp(t, name))
 		}
 		w := s.Mix[name]
 		if math.IsNaN(w) || w < 0 || w > maxWeight {
@@ -103,14 +109,6 @@ func validateMix(s *Spec) *fieldError {
 		return errorf(field("mix"), "weights sum to 0: at least one operation needs a positive weight")
 	}
 	return nil
-}
-
-func opNames() []string {
-	var names []string
-	for _, op := range AllOps() {
-		names = append(names, op.String())
-	}
-	return names
 }
 
 func validateKeys(s *Spec) *fieldError {
@@ -133,13 +131,13 @@ func validatePreload(s *Spec) *fieldError {
 	// and nothing created, only ever measures the not-found path: almost
 	// certainly a forgotten preload.
 	hasCreate := false
-	for _, op := range s.OpKinds() {
-		hasCreate = hasCreate || op.Creates()
+	for _, op := range s.opSpecs() {
+		hasCreate = hasCreate || op.Creates
 	}
 	if s.Preload == 0 && !hasCreate {
-		for _, op := range s.OpKinds() {
-			if op.NeedsContext() {
-				return errorf(field("preload"), "is 0 and the mix creates nothing, so %s would only ever find no context; set preload", op)
+		for _, op := range s.opSpecs() {
+			if op.NeedsExisting {
+				return errorf(field("preload"), "is 0 and the mix creates nothing, so %s would only ever find nothing; set preload", op.Name)
 			}
 		}
 	}
@@ -180,9 +178,9 @@ func validateDistribution(s *Spec) *fieldError {
 	// unique never repeats a key, so an operation on an existing key would
 	// only ever find none. Creates and key-less operations are fine.
 	if s.Distribution == Unique {
-		for _, op := range s.OpKinds() {
-			if op.Keyed() && !op.Creates() {
-				return errorf(field("mix").key(op.String()), "needs an existing context, but distribution unique never repeats a key; use creates (manager.create, adapter.create) and key-less operations only")
+		for _, op := range s.opSpecs() {
+			if op.Keyed && !op.Creates {
+				return errorf(field("mix").key(op.Name), "needs an existing key, but distribution unique never repeats a key; use creates and key-less operations only")
 			}
 		}
 	}

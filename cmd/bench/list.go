@@ -8,8 +8,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"lockbench/impl"
 	"lockbench/store"
+	"lockbench/target"
 	"lockbench/workload"
 )
 
@@ -17,10 +17,26 @@ func init() { commands["list"] = cmdList }
 
 // listing is what `bench list` shows; also its JSON form.
 type listing struct {
-	Strategies []listItem `json:"strategies"`
-	Workloads  []listItem `json:"workloads"`
-	Suites     []listItem `json:"suites"`
-	Stores     []listItem `json:"stores"`
+	Targets   []listTarget `json:"targets"`
+	Workloads []listItem   `json:"workloads"`
+	Suites    []listItem   `json:"suites"`
+	Stores    []listItem   `json:"stores"`
+}
+
+// listTarget is one system under test: its operations and strategies.
+type listTarget struct {
+	Name        string     `json:"name"`
+	Description string     `json:"description"`
+	Default     bool       `json:"default,omitempty"`
+	Operations  []listOp   `json:"operations"`
+	Strategies  []listItem `json:"strategies"`
+	Consistency string     `json:"consistency,omitempty"`
+}
+
+type listOp struct {
+	Name   string `json:"name"`
+	Keyed  bool   `json:"keyed,omitempty"`
+	Writes bool   `json:"writes,omitempty"`
 }
 
 type listItem struct {
@@ -34,7 +50,7 @@ func cmdList(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	format := fs.String("format", "text", "output format: text or json")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: bench list [--format text|json]\n\nLists the registered strategies, the embedded workloads and suites, and the store kinds.")
+		fmt.Fprintln(stderr, "usage: bench list [--format text|json]\n\nLists the targets (systems under test) with their operations and strategies, the embedded workloads and suites, and the store kinds.")
 		fs.PrintDefaults()
 	}
 	if help, err := parseFlags(fs, args, stderr); help || err != nil {
@@ -61,15 +77,26 @@ func cmdList(args []string, stdout, stderr io.Writer) error {
 
 func buildListing() (listing, error) {
 	var l listing
-	for _, name := range impl.Names() {
-		s, err := impl.Lookup(name)
+	for _, name := range target.Names() {
+		t, err := target.Lookup(name)
 		if err != nil {
 			return l, err
 		}
-		l.Strategies = append(l.Strategies, listItem{Name: name, Description: s.Description})
+		lt := listTarget{Name: t.Name, Description: t.Description, Default: t.Name == target.Default, Consistency: t.Consistency}
+		for _, op := range t.Ops {
+			lt.Operations = append(lt.Operations, listOp{Name: op.Name, Keyed: op.Keyed, Writes: op.Writes})
+		}
+		for _, s := range t.Strategies() {
+			lt.Strategies = append(lt.Strategies, listItem{Name: s.Name, Description: s.Description})
+		}
+		l.Targets = append(l.Targets, lt)
 	}
 	for _, spec := range workload.Builtin() {
-		l.Workloads = append(l.Workloads, listItem{Name: spec.Name, Description: spec.Description})
+		it := listItem{Name: spec.Name, Description: spec.Description}
+		if spec.Target != "" && spec.Target != target.Default {
+			it.Detail = "target: " + spec.Target
+		}
+		l.Workloads = append(l.Workloads, it)
 	}
 	for _, s := range workload.Suites() {
 		l.Suites = append(l.Suites, listItem{Name: s.Name, Description: s.Description})
@@ -100,7 +127,26 @@ func writeListing(w io.Writer, l listing) error {
 		}
 		fmt.Fprintln(tw)
 	}
-	section("strategies", l.Strategies)
+	fmt.Fprintln(tw, "targets:")
+	for _, t := range l.Targets {
+		desc := t.Description
+		if t.Default {
+			desc += " (default)"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\n", t.Name, desc)
+		var ops []string
+		for _, op := range t.Operations {
+			ops = append(ops, op.Name)
+		}
+		fmt.Fprintf(tw, "  \t  operations: %s\n", strings.Join(ops, ", "))
+		if t.Consistency != "" {
+			fmt.Fprintf(tw, "  \t  consistency: %s\n", t.Consistency)
+		}
+	}
+	fmt.Fprintln(tw)
+	for _, t := range l.Targets {
+		section("strategies of "+t.Name, t.Strategies)
+	}
 	section("workloads", l.Workloads)
 	section("suites", l.Suites)
 	section("stores", l.Stores)

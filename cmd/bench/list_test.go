@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"lockbench/store"
+	"lockbench/target"
 	"lockbench/workload"
 )
 
@@ -57,7 +58,7 @@ func TestListJSON(t *testing.T) {
 		items   []listItem
 		want    []string
 	}{
-		{"strategies", got.Strategies, []string{"naive", "refactored", "sharded"}},
+		{"strategies", strategiesOfTarget(t, got, "context"), []string{"naive", "refactored", "sharded"}},
 		{"workloads", got.Workloads, builtin},
 		{"suites", got.Suites, append([]string{"quick", "default", "full"}, suites...)},
 		{"stores", got.Stores, append([]string{"memory", "sim", "file", "bolt"}, kinds...)},
@@ -91,4 +92,32 @@ func TestListHelp(t *testing.T) {
 	if !strings.Contains(stderr.String(), "-format") {
 		t.Errorf("help lacks -format: %q", stderr.String())
 	}
+}
+
+// strategiesOfTarget returns the strategies listed for target name, with
+// the operations checked against the registry.
+func strategiesOfTarget(t *testing.T, l listing, name string) []listItem {
+	t.Helper()
+	for _, lt := range l.Targets {
+		if lt.Name != name {
+			continue
+		}
+		want, err := target.Lookup(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ops []string
+		for _, op := range lt.Operations {
+			ops = append(ops, op.Name)
+		}
+		if !slices.Equal(ops, want.OpNames()) {
+			t.Errorf("operations of %s: %v, want %v", name, ops, want.OpNames())
+		}
+		if lt.Default != (name == target.Default) {
+			t.Errorf("%s: default %v", name, lt.Default)
+		}
+		return lt.Strategies
+	}
+	t.Fatalf("target %s not listed", name)
+	return nil
 }

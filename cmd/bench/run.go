@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"lockbench/analysis"
-	"lockbench/impl"
 	_ "lockbench/impl/all" // the built-in strategies
 	"lockbench/report"
 	"lockbench/results"
@@ -218,7 +217,9 @@ func planSweep(f *runFlags) (*runner.Sweep, string, error) {
 			return nil, "", err
 		}
 	}
-	strategies := impl.Names()
+	// Without --strategies every workload runs every strategy of its
+	// target; with it, every workload's target must have each one.
+	var strategies []string
 	if f.set["strategies"] {
 		strategies = splitList(f.strategies)
 		if len(strategies) == 0 {
@@ -227,8 +228,14 @@ func planSweep(f *runFlags) (*runner.Sweep, string, error) {
 	}
 	seen = map[string]bool{}
 	for _, name := range strategies {
-		if _, err := impl.Lookup(name); err != nil {
-			return nil, "", badInput("run: --strategies: %v", err)
+		for _, spec := range specs {
+			t, err := spec.System()
+			if err == nil {
+				_, err = t.Strategy(name)
+			}
+			if err != nil {
+				return nil, "", badInput("run: --strategies: %v", err)
+			}
 		}
 		if seen[name] {
 			return nil, "", badInput("run: --strategies: %q given twice", name)

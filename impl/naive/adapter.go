@@ -6,7 +6,7 @@ import (
 
 	"lockbench/ctxsys"
 	"lockbench/impl"
-	"lockbench/impl/internal/common"
+	"lockbench/impl/internal/ctxstate"
 	"lockbench/lock"
 )
 
@@ -32,14 +32,14 @@ var (
 	_ impl.AdapterInspector = (*Adapter)(nil)
 )
 
-func newAdapter(m ctxsys.Manager, s common.Setup, locks *lock.Set) *Adapter {
+func newAdapter(m ctxsys.Manager, s ctxstate.Setup, locks *lock.Set) *Adapter {
 	return &Adapter{
 		manager:  m,
 		clock:    s.Clock,
 		mu:       locks.RWMutex("adapter.contexts"),
 		contexts: make(map[string]ctxsys.AdapterContext),
 		configMu: locks.RWMutex("adapter.config"),
-		config:   common.InitialAdapterConfig(s.Config),
+		config:   ctxstate.InitialAdapterConfig(s.Config),
 	}
 }
 
@@ -47,7 +47,7 @@ func newAdapter(m ctxsys.Manager, s common.Setup, locks *lock.Set) *Adapter {
 // insert, across manager.Create: two creates of one id, or creates beyond
 // the cap, cannot both pass the checks.
 func (a *Adapter) Create(ctx context.Context, id string, data []byte) (ctxsys.AdapterContext, error) {
-	if err := common.CheckID(id); err != nil {
+	if err := ctxstate.CheckID(id); err != nil {
 		return ctxsys.AdapterContext{}, err
 	}
 	a.mu.Lock(ctx)
@@ -58,12 +58,12 @@ func (a *Adapter) Create(ctx context.Context, id string, data []byte) (ctxsys.Ad
 	if len(a.contexts) >= a.currentConfig(ctx).MaxContexts {
 		return ctxsys.AdapterContext{}, ctxsys.ErrLimit
 	}
-	ac := common.NewAdapterContext(id, data, a.clock.Now())
-	if err := a.manager.Create(ctx, id, common.ManagerState(ac)); err != nil {
+	ac := ctxstate.NewAdapterContext(id, data, a.clock.Now())
+	if err := a.manager.Create(ctx, id, ctxstate.ManagerState(ac)); err != nil {
 		return ctxsys.AdapterContext{}, err
 	}
 	a.contexts[id] = ac
-	return common.CloneAdapterContext(ac), nil
+	return ctxstate.CloneAdapterContext(ac), nil
 }
 
 // Get implements ctxsys.Adapter.
@@ -74,7 +74,7 @@ func (a *Adapter) Get(ctx context.Context, id string) (ctxsys.AdapterContext, er
 	if !ok {
 		return ctxsys.AdapterContext{}, ctxsys.ErrNotFound
 	}
-	return common.CloneAdapterContext(ac), nil
+	return ctxstate.CloneAdapterContext(ac), nil
 }
 
 // Update implements ctxsys.Adapter. mu is held across manager.Update: the
@@ -87,12 +87,12 @@ func (a *Adapter) Update(ctx context.Context, id string, data []byte) (ctxsys.Ad
 	if !ok {
 		return ctxsys.AdapterContext{}, ctxsys.ErrNotFound
 	}
-	next := common.Refreshed(cur, data, a.clock.Now())
-	if err := a.manager.Update(ctx, id, common.ManagerState(next)); err != nil {
+	next := ctxstate.Refreshed(cur, data, a.clock.Now())
+	if err := a.manager.Update(ctx, id, ctxstate.ManagerState(next)); err != nil {
 		return ctxsys.AdapterContext{}, err
 	}
 	a.contexts[id] = next
-	return common.CloneAdapterContext(next), nil
+	return ctxstate.CloneAdapterContext(next), nil
 }
 
 // Delete implements ctxsys.Adapter. mu is held across manager.Delete so the
@@ -104,7 +104,7 @@ func (a *Adapter) Delete(ctx context.Context, id string) error {
 	if _, ok := a.contexts[id]; !ok {
 		return ctxsys.ErrNotFound
 	}
-	if err := common.IgnoreNotFound(a.manager.Delete(ctx, id)); err != nil {
+	if err := ctxstate.IgnoreNotFound(a.manager.Delete(ctx, id)); err != nil {
 		return err
 	}
 	delete(a.contexts, id)
@@ -115,14 +115,14 @@ func (a *Adapter) Delete(ctx context.Context, id string) error {
 func (a *Adapter) List(ctx context.Context) ([]ctxsys.AdapterContext, error) {
 	a.mu.RLock(ctx)
 	defer a.mu.RUnlock(ctx)
-	return common.SortedAdapterContexts(a.contexts), nil
+	return ctxstate.SortedAdapterContexts(a.contexts), nil
 }
 
 // UpdateConfig implements ctxsys.Adapter.
 func (a *Adapter) UpdateConfig(ctx context.Context, cfg ctxsys.AdapterConfig) error {
 	a.configMu.Lock(ctx)
 	defer a.configMu.Unlock(ctx)
-	merged, err := common.MergeAdapterConfig(a.config, cfg)
+	merged, err := ctxstate.MergeAdapterConfig(a.config, cfg)
 	if err != nil {
 		return err
 	}
@@ -154,8 +154,8 @@ func (a *Adapter) CleanupExpired(ctx context.Context) ([]string, error) {
 	ttl := a.currentConfig(ctx).TTL
 	var removed []string
 	var errs []error
-	for _, id := range common.ExpiredIDs(a.contexts, a.clock.Now(), ttl) {
-		if err := common.IgnoreNotFound(a.manager.Delete(ctx, id)); err != nil {
+	for _, id := range ctxstate.ExpiredIDs(a.contexts, a.clock.Now(), ttl) {
+		if err := ctxstate.IgnoreNotFound(a.manager.Delete(ctx, id)); err != nil {
 			errs = append(errs, err)
 			continue
 		}
@@ -170,5 +170,5 @@ func (a *Adapter) AdapterContexts() map[string]ctxsys.AdapterContext {
 	ctx := context.Background()
 	a.mu.RLock(ctx)
 	defer a.mu.RUnlock(ctx)
-	return common.CloneAdapterContexts(a.contexts)
+	return ctxstate.CloneAdapterContexts(a.contexts)
 }

@@ -5,7 +5,7 @@ import (
 
 	"lockbench/ctxsys"
 	"lockbench/impl"
-	"lockbench/impl/internal/common"
+	"lockbench/impl/internal/ctxstate"
 	"lockbench/lock"
 	"lockbench/store"
 )
@@ -22,7 +22,7 @@ type Manager struct {
 	// act on the state in between.
 	mu       *lock.RWMutex
 	contexts map[string]ctxsys.State
-	points   map[string]*common.Points
+	points   map[string]*ctxstate.Points
 
 	// persist ("manager.persist") serialises every store write of the
 	// manager, as the original's persistence mutex did. Under mu it is
@@ -37,14 +37,14 @@ var (
 	_ impl.Inspector = (*Manager)(nil)
 )
 
-func newManager(s common.Setup, locks *lock.Set) *Manager {
+func newManager(s ctxstate.Setup, locks *lock.Set) *Manager {
 	return &Manager{
 		store:    s.Store,
 		clock:    s.Clock,
 		cfg:      s.Config,
 		mu:       locks.RWMutex("manager.contexts"),
 		contexts: make(map[string]ctxsys.State),
-		points:   make(map[string]*common.Points),
+		points:   make(map[string]*ctxstate.Points),
 		persist:  locks.Mutex("manager.persist"),
 	}
 }
@@ -65,7 +65,7 @@ func (m *Manager) Get(ctx context.Context, id string) (ctxsys.State, error) {
 // insert, across the Put: no other create can pass the same checks
 // meanwhile, and memory changes only once the store has the state.
 func (m *Manager) Create(ctx context.Context, id string, state ctxsys.State) error {
-	if err := common.CheckID(id); err != nil {
+	if err := ctxstate.CheckID(id); err != nil {
 		return err
 	}
 	state = state.Clone()
@@ -79,7 +79,7 @@ func (m *Manager) Create(ctx context.Context, id string, state ctxsys.State) err
 		return ctxsys.ErrLimit
 	}
 	m.persist.Lock(ctx)
-	err := common.PutState(ctx, m.store, state)
+	err := ctxstate.PutState(ctx, m.store, state)
 	m.persist.Unlock(ctx)
 	if err != nil {
 		return err
@@ -100,7 +100,7 @@ func (m *Manager) Update(ctx context.Context, id string, state ctxsys.State) err
 		return ctxsys.ErrNotFound
 	}
 	m.persist.Lock(ctx)
-	err := common.PutState(ctx, m.store, state)
+	err := ctxstate.PutState(ctx, m.store, state)
 	m.persist.Unlock(ctx)
 	if err != nil {
 		return err
@@ -112,7 +112,7 @@ func (m *Manager) Update(ctx context.Context, id string, state ctxsys.State) err
 // Delete implements ctxsys.Manager. mu is held across the store deletes so
 // that no update or recovery point of id can be written after them. On a
 // failure part-way, memory keeps exactly what the store still has (see
-// common.ContextKeys for the order).
+// ctxstate.ContextKeys for the order).
 func (m *Manager) Delete(ctx context.Context, id string) error {
 	m.mu.Lock(ctx)
 	defer m.mu.Unlock(ctx)
@@ -121,9 +121,9 @@ func (m *Manager) Delete(ctx context.Context, id string) error {
 	}
 	pts := m.points[id]
 	seqs := pts.Seqs()
-	keys := common.ContextKeys(id, seqs)
+	keys := ctxstate.ContextKeys(id, seqs)
 	m.persist.Lock(ctx)
-	deleted, err := common.DeleteKeys(ctx, m.store, keys)
+	deleted, err := ctxstate.DeleteKeys(ctx, m.store, keys)
 	m.persist.Unlock(ctx)
 	if deleted == len(keys) {
 		delete(m.contexts, id)
@@ -140,7 +140,7 @@ func (m *Manager) Delete(ctx context.Context, id string) error {
 func (m *Manager) List(ctx context.Context) ([]string, error) {
 	m.mu.RLock(ctx)
 	defer m.mu.RUnlock(ctx)
-	return common.SortedKeys(m.contexts), nil
+	return ctxstate.SortedKeys(m.contexts), nil
 }
 
 // CreateRecoveryPoint implements ctxsys.Manager. mu is held from the snapshot
@@ -158,7 +158,7 @@ func (m *Manager) CreateRecoveryPoint(ctx context.Context, id string) (ctxsys.Re
 	}
 	pts := m.points[id]
 	if pts == nil {
-		pts = &common.Points{}
+		pts = &ctxstate.Points{}
 	}
 	rp := ctxsys.RecoveryPoint{
 		ContextID: id,
@@ -166,13 +166,13 @@ func (m *Manager) CreateRecoveryPoint(ctx context.Context, id string) (ctxsys.Re
 		State:     state.Clone(),
 		CreatedAt: m.clock.Now(),
 	}
-	trimmed := pts.Oldest(common.TrimCount(pts.Len()+1, m.cfg.MaxRecoveryPoints))
+	trimmed := pts.Oldest(ctxstate.TrimCount(pts.Len()+1, m.cfg.MaxRecoveryPoints))
 
 	m.persist.Lock(ctx)
-	putErr := common.PutRecoveryPoint(ctx, m.store, rp)
+	putErr := ctxstate.PutRecoveryPoint(ctx, m.store, rp)
 	deleted, deleteErr := 0, error(nil)
 	if putErr == nil {
-		deleted, deleteErr = common.DeleteKeys(ctx, m.store, common.RecoveryPointKeys(id, trimmed))
+		deleted, deleteErr = ctxstate.DeleteKeys(ctx, m.store, ctxstate.RecoveryPointKeys(id, trimmed))
 	}
 	m.persist.Unlock(ctx)
 	if putErr != nil {
@@ -181,7 +181,7 @@ func (m *Manager) CreateRecoveryPoint(ctx context.Context, id string) (ctxsys.Re
 	pts.Append(rp)
 	pts.DropOldest(deleted)
 	m.points[id] = pts
-	return common.CloneRecoveryPoint(rp), deleteErr
+	return ctxstate.CloneRecoveryPoint(rp), deleteErr
 }
 
 // RecoveryPoints implements ctxsys.Manager.
@@ -199,7 +199,7 @@ func (m *Manager) Contexts() map[string]ctxsys.State {
 	ctx := context.Background()
 	m.mu.RLock(ctx)
 	defer m.mu.RUnlock(ctx)
-	return common.CloneStates(m.contexts)
+	return ctxstate.CloneStates(m.contexts)
 }
 
 // RecoveryPointSeqs implements impl.Inspector.
@@ -207,5 +207,5 @@ func (m *Manager) RecoveryPointSeqs() map[string][]uint64 {
 	ctx := context.Background()
 	m.mu.RLock(ctx)
 	defer m.mu.RUnlock(ctx)
-	return common.SeqsByID(m.points)
+	return ctxstate.SeqsByID(m.points)
 }

@@ -20,7 +20,7 @@ package naive
 import (
 	"lockbench/ctxsys"
 	"lockbench/impl"
-	"lockbench/impl/internal/common"
+	"lockbench/impl/internal/ctxstate"
 )
 
 func init() {
@@ -33,7 +33,7 @@ func init() {
 
 // New builds a naive system from d.
 func New(d impl.Deps) (*impl.System, error) {
-	s, err := common.Prepare("naive", d)
+	s, err := ctxstate.Prepare("naive", d)
 	if err != nil {
 		return nil, err
 	}

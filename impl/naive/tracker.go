@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"lockbench/ctxsys"
-	"lockbench/impl/internal/common"
+	"lockbench/impl/internal/ctxstate"
 	"lockbench/lock"
 )
 
@@ -27,7 +27,7 @@ type Tracker struct {
 
 var _ ctxsys.Tracker = (*Tracker)(nil)
 
-func newTracker(m ctxsys.Manager, s common.Setup, locks *lock.Set) *Tracker {
+func newTracker(m ctxsys.Manager, s ctxstate.Setup, locks *lock.Set) *Tracker {
 	return &Tracker{manager: m, clock: s.Clock, cfg: s.Config, mu: locks.Mutex("tracker.state")}
 }
 
@@ -45,7 +45,7 @@ func (t *Tracker) UpdateState(ctx context.Context, state ctxsys.State) error {
 	state = state.Clone()
 	t.mu.Lock(ctx)
 	defer t.mu.Unlock(ctx)
-	if common.StaleVersion(t.state, state) {
+	if ctxstate.StaleVersion(t.state, state) {
 		return ctxsys.ErrStaleVersion
 	}
 	t.state = state
@@ -107,7 +107,7 @@ func (t *Tracker) Sync(ctx context.Context) error {
 func (t *Tracker) SyncNeeded(ctx context.Context) (bool, error) {
 	t.mu.Lock(ctx)
 	defer t.mu.Unlock(ctx)
-	return common.SyncNeeded(t.state.Synchronized, t.lastSync, t.clock.Now(), t.cfg.SyncInterval), nil
+	return ctxstate.SyncNeeded(t.state.Synchronized, t.lastSync, t.clock.Now(), t.cfg.SyncInterval), nil
 }
 
 // CreateRecoveryPoint implements ctxsys.Tracker. mu is held across the

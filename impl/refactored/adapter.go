@@ -6,7 +6,7 @@ import (
 
 	"lockbench/ctxsys"
 	"lockbench/impl"
-	"lockbench/impl/internal/common"
+	"lockbench/impl/internal/ctxstate"
 	"lockbench/lock"
 )
 
@@ -31,14 +31,14 @@ var (
 	_ impl.AdapterInspector = (*Adapter)(nil)
 )
 
-func newAdapter(m ctxsys.Manager, s common.Setup, locks *lock.Set) *Adapter {
+func newAdapter(m ctxsys.Manager, s ctxstate.Setup, locks *lock.Set) *Adapter {
 	return &Adapter{
 		manager:    m,
 		clock:      s.Clock,
 		contextsMu: locks.RWMutex("adapter.contexts"),
 		contexts:   make(map[string]ctxsys.AdapterContext),
 		configMu:   locks.RWMutex("adapter.config"),
-		config:     common.InitialAdapterConfig(s.Config),
+		config:     ctxstate.InitialAdapterConfig(s.Config),
 	}
 }
 
@@ -48,13 +48,13 @@ func (a *Adapter) lookup(ctx context.Context, id string) (ac ctxsys.AdapterConte
 	a.contextsMu.RLock(ctx)
 	defer a.contextsMu.RUnlock(ctx)
 	ac, ok = a.contexts[id]
-	return common.CloneAdapterContext(ac), ok, len(a.contexts)
+	return ctxstate.CloneAdapterContext(ac), ok, len(a.contexts)
 }
 
 // Create implements ctxsys.Adapter: check under the read lock,
 // manager.Create with no lock, insert under the write lock.
 func (a *Adapter) Create(ctx context.Context, id string, data []byte) (ctxsys.AdapterContext, error) {
-	if err := common.CheckID(id); err != nil {
+	if err := ctxstate.CheckID(id); err != nil {
 		return ctxsys.AdapterContext{}, err
 	}
 	limit := a.currentConfig(ctx).MaxContexts
@@ -70,15 +70,15 @@ func (a *Adapter) Create(ctx context.Context, id string, data []byte) (ctxsys.Ad
 	// gap lets both through): no lock across the manager call, and the
 	// insert does not re-check, so creates of distinct ids at the adapter's
 	// cap all pass the check and all insert. Kept: no lock across I/O.
-	ac := common.NewAdapterContext(id, data, a.clock.Now())
-	if err := a.manager.Create(ctx, id, common.ManagerState(ac)); err != nil {
+	ac := ctxstate.NewAdapterContext(id, data, a.clock.Now())
+	if err := a.manager.Create(ctx, id, ctxstate.ManagerState(ac)); err != nil {
 		return ctxsys.AdapterContext{}, err
 	}
 
 	a.contextsMu.Lock(ctx)
 	a.contexts[id] = ac
 	a.contextsMu.Unlock(ctx)
-	return common.CloneAdapterContext(ac), nil
+	return ctxstate.CloneAdapterContext(ac), nil
 }
 
 // Get implements ctxsys.Adapter.
@@ -97,8 +97,8 @@ func (a *Adapter) Update(ctx context.Context, id string, data []byte) (ctxsys.Ad
 	if !ok {
 		return ctxsys.AdapterContext{}, ctxsys.ErrNotFound
 	}
-	next := common.Refreshed(cur, data, a.clock.Now())
-	if err := a.manager.Update(ctx, id, common.ManagerState(next)); err != nil {
+	next := ctxstate.Refreshed(cur, data, a.clock.Now())
+	if err := a.manager.Update(ctx, id, ctxstate.ManagerState(next)); err != nil {
 		return ctxsys.AdapterContext{}, err
 	}
 
@@ -110,7 +110,7 @@ func (a *Adapter) Update(ctx context.Context, id string, data []byte) (ctxsys.Ad
 	a.contextsMu.Lock(ctx)
 	a.contexts[id] = next
 	a.contextsMu.Unlock(ctx)
-	return common.CloneAdapterContext(next), nil
+	return ctxstate.CloneAdapterContext(next), nil
 }
 
 // Delete implements ctxsys.Adapter: check under the read lock, remove under
@@ -128,21 +128,21 @@ func (a *Adapter) Delete(ctx context.Context, id string) error {
 	delete(a.contexts, id)
 	a.contextsMu.Unlock(ctx)
 
-	return common.IgnoreNotFound(a.manager.Delete(ctx, id))
+	return ctxstate.IgnoreNotFound(a.manager.Delete(ctx, id))
 }
 
 // List implements ctxsys.Adapter.
 func (a *Adapter) List(ctx context.Context) ([]ctxsys.AdapterContext, error) {
 	a.contextsMu.RLock(ctx)
 	defer a.contextsMu.RUnlock(ctx)
-	return common.SortedAdapterContexts(a.contexts), nil
+	return ctxstate.SortedAdapterContexts(a.contexts), nil
 }
 
 // UpdateConfig implements ctxsys.Adapter.
 func (a *Adapter) UpdateConfig(ctx context.Context, cfg ctxsys.AdapterConfig) error {
 	a.configMu.Lock(ctx)
 	defer a.configMu.Unlock(ctx)
-	merged, err := common.MergeAdapterConfig(a.config, cfg)
+	merged, err := ctxstate.MergeAdapterConfig(a.config, cfg)
 	if err != nil {
 		return err
 	}
@@ -170,7 +170,7 @@ func (a *Adapter) CleanupExpired(ctx context.Context) ([]string, error) {
 	ttl := a.currentConfig(ctx).TTL
 	now := a.clock.Now()
 	a.contextsMu.RLock(ctx)
-	expired := common.ExpiredIDs(a.contexts, now, ttl)
+	expired := ctxstate.ExpiredIDs(a.contexts, now, ttl)
 	a.contextsMu.RUnlock(ctx)
 
 	var removed []string
@@ -183,7 +183,7 @@ func (a *Adapter) CleanupExpired(ctx context.Context) ([]string, error) {
 		delete(a.contexts, id)
 		a.contextsMu.Unlock(ctx)
 
-		if err := common.IgnoreNotFound(a.manager.Delete(ctx, id)); err != nil {
+		if err := ctxstate.IgnoreNotFound(a.manager.Delete(ctx, id)); err != nil {
 			errs = append(errs, err)
 			continue
 		}
@@ -197,5 +197,5 @@ func (a *Adapter) AdapterContexts() map[string]ctxsys.AdapterContext {
 	ctx := context.Background()
 	a.contextsMu.RLock(ctx)
 	defer a.contextsMu.RUnlock(ctx)
-	return common.CloneAdapterContexts(a.contexts)
+	return ctxstate.CloneAdapterContexts(a.contexts)
 }

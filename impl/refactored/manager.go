@@ -5,7 +5,7 @@ import (
 
 	"lockbench/ctxsys"
 	"lockbench/impl"
-	"lockbench/impl/internal/common"
+	"lockbench/impl/internal/ctxstate"
 	"lockbench/lock"
 	"lockbench/store"
 )
@@ -25,7 +25,7 @@ type Manager struct {
 	// their own lock in the refactoring so that snapshots do not contend
 	// with reads of the context map.
 	recoveryMu *lock.RWMutex
-	points     map[string]*common.Points
+	points     map[string]*ctxstate.Points
 
 	gap gapHook // tests only
 }
@@ -35,7 +35,7 @@ var (
 	_ impl.Inspector = (*Manager)(nil)
 )
 
-func newManager(s common.Setup, locks *lock.Set) *Manager {
+func newManager(s ctxstate.Setup, locks *lock.Set) *Manager {
 	return &Manager{
 		store:      s.Store,
 		clock:      s.Clock,
@@ -43,7 +43,7 @@ func newManager(s common.Setup, locks *lock.Set) *Manager {
 		contextsMu: locks.RWMutex("manager.contexts"),
 		contexts:   make(map[string]ctxsys.State),
 		recoveryMu: locks.RWMutex("manager.recovery"),
-		points:     make(map[string]*common.Points),
+		points:     make(map[string]*ctxstate.Points),
 	}
 }
 
@@ -70,7 +70,7 @@ func (m *Manager) exists(ctx context.Context, id string) (ok bool, n int) {
 // Create implements ctxsys.Manager: check under the read lock, insert under
 // the write lock, Put with no lock.
 func (m *Manager) Create(ctx context.Context, id string, state ctxsys.State) error {
-	if err := common.CheckID(id); err != nil {
+	if err := ctxstate.CheckID(id); err != nil {
 		return err
 	}
 	state = state.Clone()
@@ -100,7 +100,7 @@ func (m *Manager) Create(ctx context.Context, id string, state ctxsys.State) err
 	// Blocking call with no lock held (the point of the refactoring). On
 	// failure memory already has the context: the order of steps implies
 	// it (zombie).
-	return common.PutState(ctx, m.store, state)
+	return ctxstate.PutState(ctx, m.store, state)
 }
 
 // Update implements ctxsys.Manager: check under the read lock, replace under
@@ -124,7 +124,7 @@ func (m *Manager) Update(ctx context.Context, id string, state ctxsys.State) err
 	// released, so two updates of one id can reach the store in the
 	// opposite order to the one they reached memory, leaving the store with
 	// the older version at quiescence. Kept: no lock across I/O.
-	return common.PutState(ctx, m.store, state)
+	return ctxstate.PutState(ctx, m.store, state)
 }
 
 // Delete implements ctxsys.Manager: check under the read lock, remove from
@@ -151,7 +151,7 @@ func (m *Manager) Delete(ctx context.Context, id string) error {
 	// not), or writes after it (the store keeps keys memory forgot). A
 	// second concurrent delete also passes the check. Kept: no lock across
 	// I/O.
-	_, err := common.DeleteKeys(ctx, m.store, common.ContextKeys(id, seqs))
+	_, err := ctxstate.DeleteKeys(ctx, m.store, ctxstate.ContextKeys(id, seqs))
 	return err
 }
 
@@ -159,7 +159,7 @@ func (m *Manager) Delete(ctx context.Context, id string) error {
 func (m *Manager) List(ctx context.Context) ([]string, error) {
 	m.contextsMu.RLock(ctx)
 	defer m.contextsMu.RUnlock(ctx)
-	return common.SortedKeys(m.contexts), nil
+	return ctxstate.SortedKeys(m.contexts), nil
 }
 
 // CreateRecoveryPoint implements ctxsys.Manager: snapshot and decide the
@@ -173,7 +173,7 @@ func (m *Manager) CreateRecoveryPoint(ctx context.Context, id string) (ctxsys.Re
 	state, ok := m.contexts[id]
 	state = state.Clone()
 	m.recoveryMu.RLock(ctx)
-	trimmed := m.points[id].Oldest(common.TrimCount(m.points[id].Len()+1, m.cfg.MaxRecoveryPoints))
+	trimmed := m.points[id].Oldest(ctxstate.TrimCount(m.points[id].Len()+1, m.cfg.MaxRecoveryPoints))
 	m.recoveryMu.RUnlock(ctx)
 	m.contextsMu.RUnlock(ctx)
 	if !ok {
@@ -187,7 +187,7 @@ func (m *Manager) CreateRecoveryPoint(ctx context.Context, id string) (ctxsys.Re
 	m.recoveryMu.Unlock(ctx)
 
 	rp := ctxsys.RecoveryPoint{ContextID: id, Seq: seq, State: state, CreatedAt: m.clock.Now()}
-	if err := common.PutRecoveryPoint(ctx, m.store, rp); err != nil {
+	if err := ctxstate.PutRecoveryPoint(ctx, m.store, rp); err != nil {
 		return ctxsys.RecoveryPoint{}, err
 	}
 
@@ -198,20 +198,20 @@ func (m *Manager) CreateRecoveryPoint(ctx context.Context, id string) (ctxsys.Re
 	// check that id still exists. Kept as the seed left it.
 	m.recoveryMu.Lock(ctx)
 	pts := m.pointsOf(id)
-	pts.Append(common.CloneRecoveryPoint(rp))
+	pts.Append(ctxstate.CloneRecoveryPoint(rp))
 	pts.Remove(trimmed)
 	m.recoveryMu.Unlock(ctx)
 
-	_, err := common.DeleteKeys(ctx, m.store, common.RecoveryPointKeys(id, trimmed))
+	_, err := ctxstate.DeleteKeys(ctx, m.store, ctxstate.RecoveryPointKeys(id, trimmed))
 	return rp, err
 }
 
 // pointsOf returns the points of id, adding an empty entry if there is none.
 // The caller holds recoveryMu for writing.
-func (m *Manager) pointsOf(id string) *common.Points {
+func (m *Manager) pointsOf(id string) *ctxstate.Points {
 	p := m.points[id]
 	if p == nil {
-		p = &common.Points{}
+		p = &ctxstate.Points{}
 		m.points[id] = p
 	}
 	return p
@@ -233,7 +233,7 @@ func (m *Manager) Contexts() map[string]ctxsys.State {
 	ctx := context.Background()
 	m.contextsMu.RLock(ctx)
 	defer m.contextsMu.RUnlock(ctx)
-	return common.CloneStates(m.contexts)
+	return ctxstate.CloneStates(m.contexts)
 }
 
 // RecoveryPointSeqs implements impl.Inspector.
@@ -241,5 +241,5 @@ func (m *Manager) RecoveryPointSeqs() map[string][]uint64 {
 	ctx := context.Background()
 	m.recoveryMu.RLock(ctx)
 	defer m.recoveryMu.RUnlock(ctx)
-	return common.SeqsByID(m.points)
+	return ctxstate.SeqsByID(m.points)
 }

@@ -26,7 +26,7 @@ import (
 
 	"lockbench/ctxsys"
 	"lockbench/impl"
-	"lockbench/impl/internal/common"
+	"lockbench/impl/internal/ctxstate"
 )
 
 func init() {
@@ -39,7 +39,7 @@ func init() {
 
 // New builds a refactored system from d.
 func New(d impl.Deps) (*impl.System, error) {
-	s, err := common.Prepare("refactored", d)
+	s, err := ctxstate.Prepare("refactored", d)
 	if err != nil {
 		return nil, err
 	}

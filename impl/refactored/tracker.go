@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"lockbench/ctxsys"
-	"lockbench/impl/internal/common"
+	"lockbench/impl/internal/ctxstate"
 	"lockbench/lock"
 )
 
@@ -32,7 +32,7 @@ type Tracker struct {
 
 var _ ctxsys.Tracker = (*Tracker)(nil)
 
-func newTracker(m ctxsys.Manager, s common.Setup, locks *lock.Set) *Tracker {
+func newTracker(m ctxsys.Manager, s ctxstate.Setup, locks *lock.Set) *Tracker {
 	return &Tracker{
 		manager:  m,
 		clock:    s.Clock,
@@ -62,7 +62,7 @@ func (t *Tracker) UpdateState(ctx context.Context, state ctxsys.State) error {
 	state = state.Clone()
 
 	t.stateMu.RLock(ctx)
-	stale := common.StaleVersion(t.state, state)
+	stale := ctxstate.StaleVersion(t.state, state)
 	t.stateMu.RUnlock(ctx)
 	if stale {
 		return ctxsys.ErrStaleVersion
@@ -161,7 +161,7 @@ func (t *Tracker) SyncNeeded(ctx context.Context) (bool, error) {
 	t.activeMu.RLock(ctx)
 	lastSync := t.lastSync
 	t.activeMu.RUnlock(ctx)
-	return common.SyncNeeded(synchronized, lastSync, t.clock.Now(), t.cfg.SyncInterval), nil
+	return ctxstate.SyncNeeded(synchronized, lastSync, t.clock.Now(), t.cfg.SyncInterval), nil
 }
 
 // CreateRecoveryPoint implements ctxsys.Tracker: read the active id under

@@ -10,6 +10,7 @@ import (
 
 	"lockbench/ctxsys"
 	"lockbench/impl"
+	"lockbench/impl/internal/ctxstate"
 	"lockbench/lock"
 )
 
@@ -111,13 +112,13 @@ func (a *Adapter) Create(ctx context.Context, id string, data []byte) (ctxsys.Ad
 		return ctxsys.AdapterContext{}, fmt.Errorf("%w: %d adapter contexts", ctxsys.ErrLimit, limit)
 	}
 	now := a.clock.Now()
-	ac := ctxsys.AdapterContext{ID: id, Version: 1, Data: clone(data), CreatedAt: now, UpdatedAt: now}
-	if err := a.manager.Create(ctx, id, managerState(ac)); err != nil {
+	ac := ctxsys.AdapterContext{ID: id, Version: 1, Data: ctxstate.CloneBytes(data), CreatedAt: now, UpdatedAt: now}
+	if err := a.manager.Create(ctx, id, ctxstate.ManagerState(ac)); err != nil {
 		a.reserved.Add(-1)
 		return ctxsys.AdapterContext{}, err
 	}
 	a.set(ctx, ac)
-	return cloneAdapterContext(ac), nil
+	return ctxstate.CloneAdapterContext(ac), nil
 }
 
 // Get implements ctxsys.Adapter.
@@ -126,7 +127,7 @@ func (a *Adapter) Get(ctx context.Context, id string) (ctxsys.AdapterContext, er
 	if !ok {
 		return ctxsys.AdapterContext{}, fmt.Errorf("%w: %q", ctxsys.ErrNotFound, id)
 	}
-	return cloneAdapterContext(ac), nil
+	return ctxstate.CloneAdapterContext(ac), nil
 }
 
 // Update implements ctxsys.Adapter.
@@ -142,13 +143,13 @@ func (a *Adapter) Update(ctx context.Context, id string, data []byte) (ctxsys.Ad
 		return ctxsys.AdapterContext{}, fmt.Errorf("%w: %q", ctxsys.ErrNotFound, id)
 	}
 	ac.Version++
-	ac.Data = clone(data)
+	ac.Data = ctxstate.CloneBytes(data)
 	ac.UpdatedAt = a.clock.Now()
-	if err := a.manager.Update(ctx, id, managerState(ac)); err != nil {
+	if err := a.manager.Update(ctx, id, ctxstate.ManagerState(ac)); err != nil {
 		return ctxsys.AdapterContext{}, err
 	}
 	a.set(ctx, ac)
-	return cloneAdapterContext(ac), nil
+	return ctxstate.CloneAdapterContext(ac), nil
 }
 
 // Delete implements ctxsys.Adapter. A context already gone from the Manager
@@ -174,7 +175,7 @@ func (a *Adapter) List(ctx context.Context) ([]ctxsys.AdapterContext, error) {
 	a.contexts.RLock(ctx)
 	out := make([]ctxsys.AdapterContext, 0, len(a.entries))
 	for _, ac := range a.entries {
-		out = append(out, cloneAdapterContext(ac))
+		out = append(out, ctxstate.CloneAdapterContext(ac))
 	}
 	a.contexts.RUnlock(ctx)
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
@@ -214,7 +215,7 @@ func (a *Adapter) CleanupExpired(ctx context.Context) ([]string, error) {
 	var candidates []string
 	a.contexts.RLock(ctx)
 	for id, ac := range a.entries {
-		if now.Sub(ac.UpdatedAt) > ttl {
+		if ctxstate.Expired(ac, now, ttl) {
 			candidates = append(candidates, id)
 		}
 	}
@@ -242,7 +243,7 @@ func (a *Adapter) removeIfExpired(ctx context.Context, id string, ttl time.Durat
 	key.Lock(ctx)
 	defer key.Unlock(ctx)
 	ac, ok := a.lookup(ctx, id)
-	if !ok || a.clock.Now().Sub(ac.UpdatedAt) <= ttl {
+	if !ok || !ctxstate.Expired(ac, a.clock.Now(), ttl) {
 		return false, nil
 	}
 	if err := a.manager.Delete(ctx, id); err != nil && !errors.Is(err, ctxsys.ErrNotFound) {
@@ -259,24 +260,7 @@ func (a *Adapter) AdapterContexts() map[string]ctxsys.AdapterContext {
 	defer a.contexts.RUnlock(ctx)
 	out := make(map[string]ctxsys.AdapterContext, len(a.entries))
 	for id, ac := range a.entries {
-		out[id] = cloneAdapterContext(ac)
+		out[id] = ctxstate.CloneAdapterContext(ac)
 	}
 	return out
-}
-
-// managerState is the Manager's state for an adapter context.
-func managerState(ac ctxsys.AdapterContext) ctxsys.State {
-	return ctxsys.State{ID: ac.ID, Version: ac.Version, Timestamp: ac.UpdatedAt, Data: ac.Data}
-}
-
-func cloneAdapterContext(ac ctxsys.AdapterContext) ctxsys.AdapterContext {
-	ac.Data = clone(ac.Data)
-	return ac
-}
-
-func clone(b []byte) []byte {
-	if b == nil {
-		return nil
-	}
-	return append([]byte(nil), b...)
 }

@@ -23,10 +23,9 @@
 package sharded
 
 import (
-	"fmt"
-
 	"lockbench/ctxsys"
 	"lockbench/impl"
+	"lockbench/impl/internal/ctxstate"
 )
 
 func init() {
@@ -39,18 +38,12 @@ func init() {
 
 // New builds a sharded system from d.
 func New(d impl.Deps) (*impl.System, error) {
-	if d.Store == nil {
-		return nil, fmt.Errorf("%w: sharded: nil store", ctxsys.ErrInvalid)
+	s, err := ctxstate.Prepare("sharded", d)
+	if err != nil {
+		return nil, err
 	}
-	cfg := d.Config.WithDefaults()
-	if cfg.MaxContexts < 0 || cfg.MaxRecoveryPoints < 0 || cfg.TTL < 0 || cfg.SyncInterval < 0 {
-		return nil, fmt.Errorf("%w: sharded: negative config value in %+v", ctxsys.ErrInvalid, cfg)
-	}
-	clock := d.Clock
-	if clock == nil {
-		clock = ctxsys.SystemClock{}
-	}
-	m := newManager(d.Store, d.Locks, clock, cfg)
+	clock, cfg := s.Clock, s.Config
+	m := newManager(s.Store, d.Locks, clock, cfg)
 	return &impl.System{
 		Manager:    m,
 		NewTracker: func() ctxsys.Tracker { return newTracker(m, d.Locks, clock, cfg) },

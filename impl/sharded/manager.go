@@ -8,6 +8,7 @@ import (
 
 	"lockbench/ctxsys"
 	"lockbench/impl"
+	"lockbench/impl/internal/ctxstate"
 	"lockbench/lock"
 	"lockbench/store"
 )
@@ -196,13 +197,11 @@ func (m *Manager) Delete(ctx context.Context, id string) error {
 // deletePoints deletes the store keys of points in order and returns how
 // many it deleted before the first failure.
 func (m *Manager) deletePoints(ctx context.Context, points []ctxsys.RecoveryPoint) (int, error) {
+	keys := make([]string, len(points))
 	for i, p := range points {
-		k := ctxsys.RecoveryPointKey(p.ContextID, p.Seq)
-		if err := m.store.Delete(ctx, k); err != nil {
-			return i, ctxsys.StoreError("delete", k, err)
-		}
+		keys[i] = ctxsys.RecoveryPointKey(p.ContextID, p.Seq)
 	}
-	return len(points), nil
+	return ctxstate.DeleteKeys(ctx, m.store, keys)
 }
 
 // List implements ctxsys.Manager.
@@ -236,13 +235,8 @@ func (m *Manager) CreateRecoveryPoint(ctx context.Context, id string) (ctxsys.Re
 	// e's fields are only written under this stripe, so reading them
 	// without contexts is safe here.
 	rp := ctxsys.RecoveryPoint{ContextID: id, Seq: e.nextSeq, State: e.state.Clone(), CreatedAt: m.clock.Now()}
-	value, err := ctxsys.EncodeRecoveryPoint(rp)
-	if err != nil {
-		return ctxsys.RecoveryPoint{}, fmt.Errorf("sharded: encode recovery point %q: %w", id, err)
-	}
-	k := ctxsys.RecoveryPointKey(id, rp.Seq)
-	if err := m.store.Put(ctx, k, value); err != nil {
-		return ctxsys.RecoveryPoint{}, ctxsys.StoreError("put", k, err)
+	if err := ctxstate.PutRecoveryPoint(ctx, m.store, rp); err != nil {
+		return ctxsys.RecoveryPoint{}, err
 	}
 	var trimmed []ctxsys.RecoveryPoint
 	if excess := len(e.points) + 1 - m.maxRecoveryPoints; excess > 0 {
@@ -257,7 +251,7 @@ func (m *Manager) CreateRecoveryPoint(ctx context.Context, id string) (ctxsys.Re
 	e.points = points
 	e.nextSeq++
 	m.contexts.Unlock(ctx)
-	return cloneRecoveryPoint(rp), err
+	return ctxstate.CloneRecoveryPoint(rp), err
 }
 
 // RecoveryPoints implements ctxsys.Manager.
@@ -270,7 +264,7 @@ func (m *Manager) RecoveryPoints(ctx context.Context, id string) ([]ctxsys.Recov
 	}
 	points := make([]ctxsys.RecoveryPoint, len(e.points))
 	for i, p := range e.points {
-		points[i] = cloneRecoveryPoint(p)
+		points[i] = ctxstate.CloneRecoveryPoint(p)
 	}
 	return points, nil
 }
@@ -301,9 +295,4 @@ func (m *Manager) RecoveryPointSeqs() map[string][]uint64 {
 		out[id] = seqs
 	}
 	return out
-}
-
-func cloneRecoveryPoint(rp ctxsys.RecoveryPoint) ctxsys.RecoveryPoint {
-	rp.State = rp.State.Clone()
-	return rp
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"lockbench/ctxsys"
+	"lockbench/impl/internal/ctxstate"
 	"lockbench/lock"
 )
 
@@ -138,7 +139,7 @@ func (t *Tracker) SyncNeeded(ctx context.Context) (bool, error) {
 	now := t.clock.Now()
 	t.state.Lock(ctx)
 	defer t.state.Unlock(ctx)
-	return !t.current.Synchronized || now.Sub(t.lastSync) > t.syncInterval, nil
+	return ctxstate.SyncNeeded(t.current.Synchronized, t.lastSync, now, t.syncInterval), nil
 }
 
 // CreateRecoveryPoint implements ctxsys.Tracker.

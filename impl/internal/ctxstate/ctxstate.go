@@ -1,9 +1,11 @@
-// Package common holds the pieces of the lock strategies that are the same
-// in every one of them and carry no locking: the store codecs and key lists,
-// recovery-point bookkeeping, copies, and the adapter's derived values. Each
-// strategy's lock choreography stays in its own package; nothing here takes
-// a lock.
-package common
+// Package ctxstate holds the context system's state handling that every lock
+// strategy shares and that takes no lock: set-up from impl.Deps, the store
+// codecs and key lists, recovery-point bookkeeping, deep copies, the
+// adapter's derived values and the tracker's rules. Each strategy's lock
+// choreography — what it does under which lock — stays in its own package;
+// nothing here takes a lock, so nothing here can change a strategy's
+// contention.
+package ctxstate
 
 import (
 	"errors"
