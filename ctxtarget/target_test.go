@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync/atomic"
 	"testing"
 
 	"lockbench/ctxsys"
@@ -50,8 +51,8 @@ func TestDriveAndCheck(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s, _ := tg.Strategy(name)
 			raw := store.NewMemory()
-			var clock int64
-			now := func() int64 { clock++; return clock }
+			var clock atomic.Int64 // Now is called concurrently (the preload)
+			now := func() int64 { return clock.Add(1) }
 			sys, err := s.New(target.Deps{Store: raw, Locks: lock.NewSet(true), Config: ctxsys.Config{}, Clients: 2, Now: now})
 			if err != nil {
 				t.Fatal(err)

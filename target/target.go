@@ -70,7 +70,7 @@ type Deps struct {
 	History bool
 	// Now is the run's clock, nanoseconds since the run's epoch: the clock
 	// of Observer's times. Use it for operations the system records itself
-	// (a preload).
+	// (a preload). It is safe for concurrent use.
 	Now func() int64
 }
 
