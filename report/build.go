@@ -202,6 +202,7 @@ func buildWorkload(name string, f *results.File, cells map[analysis.CellKey][]re
 		}
 		w.Consistency = append(w.Consistency, consistency(s, name, cells))
 	}
+	w.Bottlenecks, w.ResourceUse = bottleneckFigures(&w, cells)
 	return w
 }
 

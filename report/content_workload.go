@@ -34,6 +34,9 @@ func workloadSection(d *document, m *Model, w *Workload, figs map[string]Figure)
 	d.heading(3, "Consistency")
 	consistencySection(d, w)
 
+	d.heading(3, "Bottlenecks")
+	bottleneckSection(d, w, figs)
+
 	d.heading(3, "Locks")
 	addFigure(d, figs, w, FigureLockWait)
 	addFigure(d, figs, w, FigureHeldIO)

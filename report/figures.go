@@ -10,20 +10,21 @@ import (
 
 // Figure kinds, one figure of each per workload.
 const (
-	FigureThroughput = "throughput"
-	FigureLatency    = "latency"
-	FigureSpectrum   = "spectrum"
-	FigureLockWait   = "lock-wait"
-	FigureHeldIO     = "held-io"
-	FigureResources  = "cpu-memory"
-	FigureUSL        = "usl"
-	FigureTimeline   = "timeline"
+	FigureThroughput  = "throughput"
+	FigureLatency     = "latency"
+	FigureSpectrum    = "spectrum"
+	FigureLockWait    = "lock-wait"
+	FigureHeldIO      = "held-io"
+	FigureResources   = "cpu-memory"
+	FigureUSL         = "usl"
+	FigureTimeline    = "timeline"
+	FigureUtilization = "utilization"
 )
 
 // figureKinds in the order a workload section shows them.
 var figureKinds = []string{
 	FigureThroughput, FigureLatency, FigureSpectrum, FigureLockWait,
-	FigureHeldIO, FigureResources, FigureUSL, FigureTimeline,
+	FigureHeldIO, FigureResources, FigureUSL, FigureTimeline, FigureUtilization,
 }
 
 // Figure is one plot file: plain data, drawn by RenderFigure.
@@ -172,6 +173,8 @@ func workloadFigure(m *Model, w *Workload, kind string) Figure {
 		return uslFigure(w)
 	case FigureTimeline:
 		return timelineFigure(w)
+	case FigureUtilization:
+		return utilizationFigure(w)
 	}
 	panic("report: unknown figure kind " + kind)
 }

@@ -119,6 +119,10 @@ type Workload struct {
 	Fits []analysis.USL
 	// Consistency per strategy over all its runs of the workload.
 	Consistency []Consistency
+	// Bottlenecks per strategy and concurrency (Cells order), and the
+	// utilization of every server resource per cell.
+	Bottlenecks []BottleneckCell
+	ResourceUse []ResourceUse
 }
 
 // Cell is the repetitions of one strategy at one concurrency.

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"lockbench/analysis"
 	"lockbench/results"
 )
 
@@ -143,6 +144,7 @@ func syntheticRun(rng *rand.Rand, w syntheticWorkload, strategy string, n, rep i
 	if strategy == "refactored" && n == 64 && rep == 2 {
 		run.LittlesLawRatio = 0.82
 	}
+	analysis.Bottlenecks(&run, 2) // as the runner does
 	return run
 }
 
@@ -167,7 +169,10 @@ func syntheticLocks(strategy string, n int, ops int64, meanS float64) map[string
 	default:
 		return map[string]results.Lock{
 			"manager.contexts": {Acquisitions: ops, Contended: contended(busy * 0.02), WaitTotalNs: int64(float64(ops) * 300 * busy), HoldTotalNs: ops * 300},
-			"manager.shards":   {Acquisitions: ops, Contended: contended(busy * 0.4), WaitTotalNs: waitPerOp(0.3 * busy), HoldTotalNs: hold, HeldIONs: hold * 93 / 100},
+			"manager.shards": {Acquisitions: ops, Contended: contended(busy * 0.4), WaitTotalNs: waitPerOp(0.3 * busy), HoldTotalNs: hold, HeldIONs: hold * 93 / 100,
+				Scope: results.ScopePerKey, Count: 256,
+				Writers: &results.LockWriters{HoldNs: hold, HeldIONs: hold * 93 / 100},
+				Busiest: &results.LockWriters{HoldNs: hold / 16, HeldIONs: hold * 93 / 1600}},
 		}
 	}
 }
