@@ -491,6 +491,7 @@ func scaling(m *Model) []Scaling {
 					fit.BestMeasured, fit.BestMeasuredAt = c.Throughput.Median, c.Concurrency
 				}
 			}
+			fit.OperationalCeiling, fit.OperationalCeilingBy = operationalCeiling(&w, s)
 			sc.Fits = append(sc.Fits, fit)
 		}
 		out = append(out, sc)

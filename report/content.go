@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"lockbench/analysis"
+	"lockbench/results"
 )
 
 // buildDocument lays out the report. Every sentence is built from a figure
@@ -133,7 +134,7 @@ func environment(d *document, m *Model) {
 }
 
 func summarySection(d *document, m *Model) {
-	d.text(fmt.Sprintf("For each workload: the strategy with the highest median throughput at the highest concurrency every strategy reached (N), its throughput relative to %s, the consistency anomalies of all its runs on the workload, the fastest strategy whose runs were all checked and showed none, and the share of the fastest strategy's lock hold time spent inside store I/O.", m.Baseline))
+	d.text(fmt.Sprintf("For each workload: the strategy with the highest median throughput at the highest concurrency every strategy reached (N), its throughput relative to %s, the consistency anomalies of all its runs on the workload, the fastest strategy whose runs were all checked and showed none, the share of the fastest strategy's lock hold time spent inside store I/O, and what limits each strategy at N: its bottleneck by the operational laws, with its utilization (see each workload's Bottlenecks).", m.Baseline))
 	d.add(summaryTable(m))
 	var notes []string
 	if len(m.GeoMeans) > 0 {
@@ -150,12 +151,12 @@ func summarySection(d *document, m *Model) {
 // summaryTable is the table a reader acts on; its golden file guards it.
 func summaryTable(m *Model) table {
 	t := table{
-		Header: []string{"Workload", "N", "Fastest (median ops/s)", "vs " + m.Baseline, "Anomalies (fastest, all its runs)", "Fastest without anomalies", "Fastest's lock hold time in store I/O"},
-		Right:  []bool{false, true, false, false, false, false, true},
+		Header: []string{"Workload", "N", "Fastest (median ops/s)", "vs " + m.Baseline, "Anomalies (fastest, all its runs)", "Fastest without anomalies", "Fastest's lock hold time in store I/O", "What limits it"},
+		Right:  []bool{false, true, false, false, false, false, true, false},
 	}
 	for _, r := range m.Summary {
 		if r.Fastest == "" {
-			t.Rows = append(t.Rows, []string{r.Workload, notAvailable, "no usable runs", notAvailable, notAvailable, notAvailable, notAvailable})
+			t.Rows = append(t.Rows, []string{r.Workload, notAvailable, "no usable runs", notAvailable, notAvailable, notAvailable, notAvailable, notAvailable})
 			continue
 		}
 		t.Rows = append(t.Rows, []string{
@@ -166,9 +167,27 @@ func summaryTable(m *Model) table {
 			summaryAnomalies(r),
 			summaryClean(r, m.Baseline),
 			formatShare(r.HeldIOShare),
+			summaryLimits(r.Limits),
 		})
 	}
 	return t
+}
+
+// summaryLimits names each strategy's bottleneck with its utilization:
+// "naive: manager.contexts 99%; sharded: the clients".
+func summaryLimits(limits []BottleneckCell) string {
+	if len(limits) == 0 {
+		return notAvailable
+	}
+	parts := make([]string, 0, len(limits))
+	for _, b := range limits {
+		p := b.Strategy + ": " + resourceLabel(b.Name, b.Kind)
+		if b.Kind != results.KindClients && b.Kind != results.KindOffered {
+			p += " " + formatShare(b.Utilization)
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // vsBaseline phrases a strategy against the baseline.

@@ -86,7 +86,47 @@ func scalingSentences(f ScalingFit) string {
 		s = append(s, "Neither term limits it yet: at N="+top+" both are small and throughput grows almost linearly; higher concurrency would show where it stops.")
 	}
 	s = append(s, peakSentence(f))
+	if c := ceilingSentence(f); c != "" {
+		s = append(s, c)
+	}
 	return strings.Join(s, " ")
+}
+
+// ceilingsAgree: the USL's and the operational ceiling agree when within
+// this factor of each other. Both are estimates from the same points, one
+// from a curve's shape, the other from measured demands.
+const ceilingsAgree = 1.25
+
+// uslCeiling is the highest throughput the fit allows: at its peak, or its
+// asymptote λ/σ when it has none; +Inf when it has neither.
+func uslCeiling(u analysis.USL) float64 {
+	switch {
+	case u.Kappa > 0 && !math.IsInf(u.PeakN, 1):
+		return u.Predict(u.PeakN)
+	case u.Sigma > 0:
+		return u.Lambda / u.Sigma
+	}
+	return math.Inf(1)
+}
+
+// ceilingSentence compares the USL's ceiling with the operational bound at
+// the highest concurrency measured.
+func ceilingSentence(f ScalingFit) string {
+	op := f.OperationalCeiling
+	if math.IsNaN(op) || !(op > 0) {
+		return ""
+	}
+	usl := uslCeiling(f.USL)
+	opText := fmt.Sprintf("the operational laws put the ceiling at %s ops/s (%s at N=%d)", formatSI(op), f.OperationalCeilingBy, f.MaxMeasured)
+	switch {
+	case math.IsInf(usl, 1):
+		return "The USL sets no ceiling; " + opText + "."
+	case usl <= op*ceilingsAgree && op <= usl*ceilingsAgree:
+		return fmt.Sprintf("Its ceiling, %s ops/s, agrees with the operational bound: %s.", formatSI(usl), opText)
+	case usl > op:
+		return fmt.Sprintf("Its ceiling, %s ops/s, is above the operational bound — %s — and no server goes past its bound: the fit extrapolates too far.", formatSI(usl), opText)
+	}
+	return fmt.Sprintf("Its ceiling, %s ops/s, is below the operational bound — %s: something the measured demands do not show (queueing spread over many resources, or a per-pair cost) would stop it first.", formatSI(usl), opText)
 }
 
 // measuredShape lists the measured median throughput, before any model:

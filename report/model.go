@@ -81,6 +81,9 @@ type SummaryRow struct {
 	// store I/O at Concurrency, over all its locks; NaN when no lock was
 	// held.
 	HeldIOShare float64
+	// Limits says what limits each strategy at Concurrency: its cell's
+	// bottleneck (operational laws), in strategy order.
+	Limits []BottleneckCell
 }
 
 // Workload holds the figures of one workload.
@@ -232,6 +235,12 @@ type ScalingFit struct {
 	MaxMeasured    int
 	BestMeasured   float64
 	BestMeasuredAt int
+	// OperationalCeiling is the lowest bound a server (lock, stripe, pooled
+	// store, CPUs) sets at MaxMeasured, by the operational laws, and
+	// OperationalCeilingBy names that server; NaN and "" when the runs have
+	// no analysis.
+	OperationalCeiling   float64
+	OperationalCeilingBy string
 }
 
 // MeasuredPoint is a median throughput at one concurrency.

@@ -27,6 +27,11 @@ func summarize(w Workload, baseline string) SummaryRow {
 			row.HeldIOShare = h.Share
 		}
 	}
+	for _, b := range w.Bottlenecks {
+		if b.Concurrency == w.Top && b.Name != "" {
+			row.Limits = append(row.Limits, b)
+		}
+	}
 	clean := fastestAt(w, w.Top, func(s string) bool { return isClean(w, s) })
 	if clean != nil {
 		row.Clean, row.CleanThroughput = clean.Strategy, clean.Throughput.Median
