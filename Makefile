@@ -55,3 +55,11 @@ MUTATE_PKGS ?= ./lock ./runner ./consistency ./analysis ./impl ./store ./workloa
 MUTATE_GOAL ?= 0
 mutate:
 	bash scripts/mutate.sh -goal $(MUTATE_GOAL) $(MUTATE_PKGS)
+
+# harness: the runner's rate against go test -bench's on the cheapest
+# operation (manager.get over 1,024 keys, memory store) at 1 and 8 clients,
+# HARNESSCOUNT interleaved runs of each; prints the medians and the ratios.
+HARNESSCOUNT ?= 6
+.PHONY: harness
+harness:
+	bash -o pipefail -c "$(GO) test -run='^$$' -bench='^BenchmarkHarness$$' -benchtime=1s -count=$(HARNESSCOUNT) ./runner/ | tee harness.txt | awk -f scripts/harness.awk"

@@ -64,18 +64,28 @@ func Bottlenecks(r *results.Run, gomaxprocs int) {
 		return
 	}
 	r.Bottleneck = &b
-	r.BoundRatio = r.ThroughputOpsS / b.BoundOpsS
+	r.BoundRatio = completionRate(*r) / b.BoundOpsS
 	r.WhatIf = WhatIfs(rs)
+}
+
+// completionRate is the rate of completions in the window, failed ones
+// included: a failed operation held its resources too, so the operational
+// laws count it, though throughput (goodput) does not.
+func completionRate(r results.Run) float64 {
+	if r.DurationS > 0 && r.FailedOps > 0 {
+		return float64(r.Ops) / r.DurationS
+	}
+	return r.ThroughputOpsS
 }
 
 // Resources returns the resources of r with their demands, utilizations and
 // bounds, in a fixed order: locks and stripes by name, store, CPU, clients or
 // offered rate.
 func Resources(r results.Run, gomaxprocs int) []results.Resource {
-	if r.Status != results.StatusOK && r.Status != "" || r.Ops <= 0 || r.ThroughputOpsS <= 0 {
+	x := completionRate(r)
+	if r.Status != results.StatusOK && r.Status != "" || r.Ops <= 0 || x <= 0 {
 		return nil
 	}
-	x := r.ThroughputOpsS
 	windowOps := float64(r.Ops)
 	spanOps := float64(r.Ops + r.DrainedOps) // store figures, waits and latencies cover window and drain
 	var rs []results.Resource

@@ -43,7 +43,7 @@ func runWorkload(b *testing.B, spec *workload.Spec, strategy string, conc int, s
 		b.Fatal(err)
 	}
 	res, err := runner.RunOne(b.Context(), runner.Params{
-		Strategy: strategy, Spec: run, Concurrency: conc, Repetition: 1, Instrument: true,
+		Strategy: strategy, Spec: run, Concurrency: conc, Repetition: 1, Options: runner.Options{Instrument: true},
 	})
 	if err != nil {
 		b.Fatal(err)

@@ -60,9 +60,20 @@ type Run struct {
 	Status string `json:"status"`
 	Reason string `json:"reason,omitempty"`
 
-	DurationS      float64            `json:"duration_s"`
-	Ops            int64              `json:"ops"`
-	Errors         map[string]int64   `json:"errors"`
+	DurationS float64 `json:"duration_s"`
+	// Ops is the number of operations completed inside the measured
+	// window, successful or not; FailedOps of them failed.
+	Ops       int64 `json:"ops"`
+	FailedOps int64 `json:"failed_ops"`
+	// Errors counts failed operations by kind, over every recorded
+	// operation (the window's and the drained ones).
+	Errors map[string]int64 `json:"errors"`
+	// ErrorRate is FailedOps / Ops; ErrorRates splits it by kind. A
+	// failed operation is not throughput.
+	ErrorRate  float64            `json:"error_rate"`
+	ErrorRates map[string]float64 `json:"error_rates,omitempty"`
+	// ThroughputOpsS is goodput: successful operations completed inside
+	// the window per second of it.
 	ThroughputOpsS float64            `json:"throughput_ops_s"`
 	Latency        map[string]Latency `json:"latency"`
 	ServiceLatency map[string]Latency `json:"service_latency,omitempty"`

@@ -6,6 +6,7 @@ import (
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 
+	"lockbench/lock"
 	"lockbench/results"
 )
 
@@ -23,56 +24,45 @@ func newHist() *hdr.Histogram { return hdr.New(histLowest, histHighest, histDigi
 // recorder collects latencies without becoming a lock under test:
 // hdrhistogram-go is not safe for concurrent recording and one histogram
 // behind one mutex would serialise the workers it measures, so workers record
-// into shards (worker i into shard i mod n), each with its own mutex, and the
-// shards are merged after the run. With n at least the number of cores (and
-// at least the number of workers up to a cap) two workers rarely meet on a
-// shard; 100,000 workers share 64 shards instead of owning 100,000 sets of
-// histograms.
+// into shards (worker i into shard i mod n) that are merged after the run.
+// Up to maxShards workers each own a shard and record without any lock;
+// beyond, workers share shards, each behind its own mutex, so 100,000
+// workers share 64 shards instead of owning 100,000 sets of histograms.
+//
+// Recording is the harness's cost on every operation, so it does the
+// least it can: one hdr record per operation kind (the "all" histograms are
+// merged from them after the run) and one atomic add into the shard's
+// interval histogram, which the timeline takes while workers record.
 type recorder struct {
 	shards []shard
 	nOps   int
+	shared bool // more workers than shards: shards are locked
 }
 
 type shard struct {
-	mu       sync.Mutex
+	mu       sync.Mutex       // used only when the recorder is shared
 	byOp     []*hdr.Histogram // latency per op kind (index = workload op)
-	all      *hdr.Histogram   // latency, all ops
-	service  *hdr.Histogram   // service time (open loop), all ops
-	svcByOp  []*hdr.Histogram
-	interval *hdr.Histogram // latency since the last timeline sample
-	_        [64]byte       // keep shards' mutexes off one cache line
+	svcByOp  []*hdr.Histogram // service time per op kind (open loop), else nil
+	interval lock.Histogram   // latency since the last timeline sample
+	_        [64]byte         // keep shards off one cache line
 }
 
 const maxShards = 64
 
 func newRecorder(workers, nOps int, openLoop bool) *recorder {
-	n := workers
-	if n > maxShards {
-		n = maxShards
-	}
-	r := &recorder{shards: make([]shard, n), nOps: nOps}
+	n := min(workers, maxShards)
+	r := &recorder{shards: make([]shard, n), nOps: nOps, shared: workers > n}
 	for i := range r.shards {
 		s := &r.shards[i]
 		s.byOp = make([]*hdr.Histogram, nOps)
-		s.all = newHist()
-		s.interval = newHist()
 		if openLoop {
-			s.service = newHist()
 			s.svcByOp = make([]*hdr.Histogram, nOps)
 		}
 	}
 	return r
 }
 
-func clampNs(v int64) int64 {
-	if v < histLowest {
-		return histLowest
-	}
-	if v > histHighest {
-		return histHighest
-	}
-	return v
-}
+func clampNs(v int64) int64 { return min(max(v, histLowest), histHighest) }
 
 // record adds one operation's latency (and service time when open loop).
 // latency is from the intended start in open loop, from the actual start in
@@ -80,90 +70,57 @@ func clampNs(v int64) int64 {
 func (r *recorder) record(worker, op int, latency, service int64) {
 	s := &r.shards[worker%len(r.shards)]
 	latency = clampNs(latency)
-	s.mu.Lock()
-	h := s.byOp[op]
+	s.interval.Record(latency)
+	if r.shared {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+	}
+	recordInto(s.byOp, op, latency)
+	if s.svcByOp != nil {
+		recordInto(s.svcByOp, op, clampNs(service))
+	}
+}
+
+// recordInto records v in hs[op], creating it on the kind's first
+// operation.
+func recordInto(hs []*hdr.Histogram, op int, v int64) {
+	h := hs[op]
 	if h == nil {
 		h = newHist()
-		s.byOp[op] = h
+		hs[op] = h
 	}
-	h.RecordValue(latency)
-	s.all.RecordValue(latency)
-	s.interval.RecordValue(latency)
-	if s.service != nil {
-		service = clampNs(service)
-		sh := s.svcByOp[op]
-		if sh == nil {
-			sh = newHist()
-			s.svcByOp[op] = sh
-		}
-		sh.RecordValue(service)
-		s.service.RecordValue(service)
-	}
-	s.mu.Unlock()
+	h.RecordValue(v)
 }
 
-// takeInterval merges and resets every shard's interval histogram.
-func (r *recorder) takeInterval(into *hdr.Histogram) {
+// takeInterval empties every shard's interval histogram into into, after
+// resetting it.
+func (r *recorder) takeInterval(into *lock.Histogram) {
 	into.Reset()
 	for i := range r.shards {
-		s := &r.shards[i]
-		s.mu.Lock()
-		into.Merge(s.interval)
-		s.interval.Reset()
-		s.mu.Unlock()
-	}
-}
-
-// reset clears every histogram (end of warm-up).
-func (r *recorder) reset() {
-	for i := range r.shards {
-		s := &r.shards[i]
-		s.mu.Lock()
-		resetAll(s.byOp)
-		resetAll(s.svcByOp)
-		s.all.Reset()
-		s.interval.Reset()
-		if s.service != nil {
-			s.service.Reset()
-		}
-		s.mu.Unlock()
+		r.shards[i].interval.TakeInto(into)
 	}
 }
 
 // merged returns the per-op and overall latency (and service-time)
 // summaries, keyed by op name and "all". Call after the workers stopped.
 func (r *recorder) merged(opName func(int) string) (lat, svc map[string]results.Latency) {
-	all := newHist()
-	var svcAll *hdr.Histogram
 	byOp := make([]*hdr.Histogram, r.nOps)
-	svcByOp := make([]*hdr.Histogram, r.nOps)
+	var svcByOp []*hdr.Histogram
 	for i := range r.shards {
 		s := &r.shards[i]
-		s.mu.Lock()
-		all.Merge(s.all)
 		mergeByOp(byOp, s.byOp)
-		if s.service != nil {
-			if svcAll == nil {
-				svcAll = newHist()
+		if s.svcByOp != nil {
+			if svcByOp == nil {
+				svcByOp = make([]*hdr.Histogram, r.nOps)
 			}
-			svcAll.Merge(s.service)
 			mergeByOp(svcByOp, s.svcByOp)
 		}
-		s.mu.Unlock()
 	}
-	lat = summarizeByOp(all, byOp, opName)
-	if svcAll != nil {
-		svc = summarizeByOp(svcAll, svcByOp, opName)
+	lat = summarizeByOp(byOp, opName)
+	if svcByOp != nil {
+		svc = summarizeByOp(svcByOp, opName)
 	}
 	return lat, svc
-}
-
-func resetAll(hs []*hdr.Histogram) {
-	for _, h := range hs {
-		if h != nil {
-			h.Reset()
-		}
-	}
 }
 
 // mergeByOp merges a shard's per-op histograms into dst, creating the ones
@@ -180,15 +137,18 @@ func mergeByOp(dst, src []*hdr.Histogram) {
 	}
 }
 
-// summarizeByOp summarises "all" (with its spectrum) and every op that
-// recorded something.
-func summarizeByOp(all *hdr.Histogram, byOp []*hdr.Histogram, opName func(int) string) map[string]results.Latency {
-	out := map[string]results.Latency{"all": summarize(all, true)}
+// summarizeByOp summarises "all" (every op merged, with its spectrum) and
+// every op that recorded something.
+func summarizeByOp(byOp []*hdr.Histogram, opName func(int) string) map[string]results.Latency {
+	all := newHist()
+	out := map[string]results.Latency{}
 	for op, h := range byOp {
 		if h != nil && h.TotalCount() > 0 {
+			all.Merge(h)
 			out[opName(op)] = summarize(h, false)
 		}
 	}
+	out["all"] = summarize(all, true)
 	return out
 }
 

@@ -62,7 +62,7 @@ func TestFaultsEveryStrategyKeepsWorking(t *testing.T) {
 	})
 	for _, strategy := range []string{"naive", "refactored", "sharded"} {
 		t.Run(strategy, func(t *testing.T) {
-			res, err := RunOne(context.Background(), Params{Strategy: strategy, Spec: s, Concurrency: 4, Repetition: 1, Instrument: true})
+			res, err := RunOne(context.Background(), Params{Strategy: strategy, Spec: s, Concurrency: 4, Repetition: 1, Options: Options{Instrument: true}})
 			if err != nil || res.Status != results.StatusOK {
 				t.Fatalf("status %q (%s), err %v: the run must complete despite the faults", res.Status, res.Reason, err)
 			}
@@ -128,7 +128,7 @@ func (m *leakyUpdates) Update(ctx context.Context, id string, st ctxsys.State) e
 
 func TestHeldLockAtQuiescenceIsReported(t *testing.T) {
 	name := registerLeaky(t)
-	res, err := RunOne(context.Background(), Params{Strategy: name, Spec: spec(t, updateYAML), Concurrency: 2, Repetition: 1, Instrument: true})
+	res, err := RunOne(context.Background(), Params{Strategy: name, Spec: spec(t, updateYAML), Concurrency: 2, Repetition: 1, Options: Options{Instrument: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +179,7 @@ func TestInterruptDuringPreload(t *testing.T) {
 	}
 	done := make(chan outcome, 1)
 	go func() {
-		res, err := RunOne(ctx, Params{Strategy: name, Spec: spec(t, updateYAML), Concurrency: 2, Repetition: 1, Instrument: true})
+		res, err := RunOne(ctx, Params{Strategy: name, Spec: spec(t, updateYAML), Concurrency: 2, Repetition: 1, Options: Options{Instrument: true}})
 		done <- outcome{res, err}
 	}()
 	<-entered
@@ -195,7 +195,7 @@ func TestInterruptDuringPreload(t *testing.T) {
 // every call is preloaded; the measured phase then sees every failure.
 func TestPreloadIsFreeOfInjection(t *testing.T) {
 	s := spec(t, strings.Replace(updateYAML, "store: memory", "store: sim:errors=1", 1))
-	res, err := RunOne(context.Background(), Params{Strategy: "sharded", Spec: s, Concurrency: 2, Repetition: 1, Instrument: true})
+	res, err := RunOne(context.Background(), Params{Strategy: "sharded", Spec: s, Concurrency: 2, Repetition: 1, Options: Options{Instrument: true}})
 	if err != nil || res.Status != results.StatusOK {
 		t.Fatalf("status %q (%s), err %v", res.Status, res.Reason, err)
 	}
@@ -240,7 +240,7 @@ func TestSweepLeaksNoGoroutines(t *testing.T) {
 		"store: memory", "store: sim:latency=100us",
 	).Replace(updateYAML))
 	sweep := func() *results.File {
-		sw := &Sweep{Specs: []*workload.Spec{closed, open}, Strategies: []string{"naive", "refactored", "sharded"}, Instrument: true}
+		sw := &Sweep{Specs: []*workload.Spec{closed, open}, Strategies: []string{"naive", "refactored", "sharded"}, Options: Options{Instrument: true}}
 		f, err := sw.Run(context.Background())
 		if err != nil {
 			t.Fatal(err)
@@ -278,7 +278,7 @@ func TestTemporaryStoreFilesRemoved(t *testing.T) {
 	for _, storeSpec := range []string{"file:fsync=false", "bolt"} {
 		t.Run(storeSpec, func(t *testing.T) {
 			s := spec(t, strings.Replace(strings.Replace(updateYAML, "store: memory", "store: "+storeSpec, 1), "ops: 400", "ops: 50", 1))
-			sw := &Sweep{Specs: []*workload.Spec{s}, Strategies: []string{"naive", "refactored", "sharded"}, Instrument: true}
+			sw := &Sweep{Specs: []*workload.Spec{s}, Strategies: []string{"naive", "refactored", "sharded"}, Options: Options{Instrument: true}}
 			if _, err := sw.Run(context.Background()); err != nil {
 				t.Fatal(err)
 			}
@@ -289,7 +289,7 @@ func TestTemporaryStoreFilesRemoved(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
 			go func() {
-				res, err := RunOne(ctx, Params{Strategy: "sharded", Spec: long, Concurrency: 2, Repetition: 1, Instrument: true})
+				res, err := RunOne(ctx, Params{Strategy: "sharded", Spec: long, Concurrency: 2, Repetition: 1, Options: Options{Instrument: true}})
 				if err == nil || res.Status != results.StatusInterrupted {
 					err = fmt.Errorf("status %q (%s), err %v", res.Status, res.Reason, err)
 				}
@@ -329,7 +329,7 @@ count: 2
 				storeSpec = "bolt:path=" + filepath.Join(dir, "x.db")
 			}
 			s := spec(t, churnYAML+"store: "+storeSpec+"\n")
-			sw := &Sweep{Specs: []*workload.Spec{s}, Strategies: []string{"naive", "sharded"}, Instrument: true}
+			sw := &Sweep{Specs: []*workload.Spec{s}, Strategies: []string{"naive", "sharded"}, Options: Options{Instrument: true}}
 			f, err := sw.Run(context.Background())
 			if err != nil {
 				t.Fatal(err)

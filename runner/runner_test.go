@@ -44,7 +44,7 @@ func TestRunOneCountsAndFields(t *testing.T) {
 	for _, strategy := range []string{"naive", "refactored", "sharded"} {
 		t.Run(strategy, func(t *testing.T) {
 			s := spec(t, updateYAML)
-			res, err := RunOne(context.Background(), Params{Strategy: strategy, Spec: s, Concurrency: 4, Repetition: 1, Instrument: true})
+			res, err := RunOne(context.Background(), Params{Strategy: strategy, Spec: s, Concurrency: 4, Repetition: 1, Options: Options{Instrument: true}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -126,7 +126,7 @@ func (notFoundGets) Get(context.Context, string) (ctxsys.State, error) {
 func TestErrorsCountedByKind(t *testing.T) {
 	name := registerFailing(t)
 	s := spec(t, updateYAML)
-	res, err := RunOne(context.Background(), Params{Strategy: name, Spec: s, Concurrency: 4, Repetition: 1, Instrument: true})
+	res, err := RunOne(context.Background(), Params{Strategy: name, Spec: s, Concurrency: 4, Repetition: 1, Options: Options{Instrument: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,8 +170,8 @@ func TestWatchdogAbandonsStalledRun(t *testing.T) {
 	dir := t.TempDir()
 	s := spec(t, updateYAML)
 	res, err := RunOne(context.Background(), Params{
-		Strategy: name, Spec: s, Concurrency: 4, Repetition: 1, Instrument: true,
-		OutDir: dir, StallTimeout: 300 * time.Millisecond,
+		Strategy: name, Spec: s, Concurrency: 4, Repetition: 1,
+		Options: Options{Instrument: true, OutDir: dir, StallTimeout: 300 * time.Millisecond},
 	})
 	if !errors.Is(err, ErrStalled) {
 		t.Fatalf("err = %v, want ErrStalled", err)
@@ -194,7 +194,7 @@ func TestInterruptMarksRun(t *testing.T) {
 	var err error
 	go func() {
 		defer close(done)
-		res, err = RunOne(ctx, Params{Strategy: "sharded", Spec: s, Concurrency: 2, Repetition: 1, Instrument: true})
+		res, err = RunOne(ctx, Params{Strategy: "sharded", Spec: s, Concurrency: 2, Repetition: 1, Options: Options{Instrument: true}})
 	}()
 	cancel()
 	<-done
@@ -209,7 +209,7 @@ func TestInterruptMarksRun(t *testing.T) {
 func TestSweepInterleavesAndSavesEveryRun(t *testing.T) {
 	dir := t.TempDir()
 	s := spec(t, strings.Replace(strings.Replace(updateYAML, "ops: 400", "ops: 50", 1), "count: 1", "count: 2", 1))
-	sw := &Sweep{Specs: []*workload.Spec{s}, Strategies: []string{"naive", "sharded"}, OutDir: dir, Instrument: true}
+	sw := &Sweep{Specs: []*workload.Spec{s}, Strategies: []string{"naive", "sharded"}, Options: Options{OutDir: dir, Instrument: true}}
 	var order []string
 	var saved []int
 	sw.OnRun = func(r results.Run) {

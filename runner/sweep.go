@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"path/filepath"
 	"runtime"
 	"time"
@@ -22,20 +21,26 @@ type Sweep struct {
 	// Strategies to run, by name; nil runs every strategy of each spec's
 	// target.
 	Strategies []string
-	// OutDir receives results.json (rewritten atomically after every run,
-	// so an interrupted sweep keeps what it measured) and per-run files.
-	// "" keeps results in memory only.
-	OutDir       string
-	Meta         results.Meta
-	Instrument   bool
-	History      bool
-	Profiles     Profiles
-	StallTimeout time.Duration
-	DrainTimeout time.Duration
-	// Progress, if set, receives a progress line with an ETA per run.
-	Progress io.Writer
+	Meta       results.Meta
+	// Options apply to every run. OutDir also receives results.json,
+	// rewritten atomically after every run, so an interrupted sweep keeps
+	// what it measured; "" keeps results in memory only.
+	Options
+	// Progress, if set, is called before every run.
+	Progress func(ProgressEvent)
 	// OnRun, if set, is called after every run (e.g. to print it).
 	OnRun func(results.Run)
+}
+
+// ProgressEvent says which run of the sweep starts, and how long the rest
+// of the sweep is expected to take.
+type ProgressEvent struct {
+	Run, Runs int // this run's number (from 1) and the sweep's total
+	Params    Params
+	// ETA estimates the time left, this run included: the planned phases
+	// of the runs left, scaled by how long the finished ones took against
+	// their plan.
+	ETA time.Duration
 }
 
 // ErrRunsFailed: at least one run of the sweep failed; the results file
@@ -55,11 +60,7 @@ func (s *Sweep) Plan() []Params {
 		for _, conc := range spec.Concurrency {
 			for rep := 1; rep <= spec.Count; rep++ {
 				for _, strat := range strategies {
-					plan = append(plan, Params{
-						Strategy: strat, Spec: spec, Concurrency: conc, Repetition: rep,
-						Instrument: s.Instrument, History: s.History, OutDir: s.OutDir,
-						Profiles: s.Profiles, StallTimeout: s.StallTimeout, DrainTimeout: s.DrainTimeout,
-					})
+					plan = append(plan, Params{Strategy: strat, Spec: spec, Concurrency: conc, Repetition: rep, Options: s.Options})
 				}
 			}
 		}
@@ -69,8 +70,21 @@ func (s *Sweep) Plan() []Params {
 
 // Run executes the sweep. It returns the results so far and context.Canceled
 // when ctx was cancelled (the cut run is kept, marked interrupted),
-// ErrRunsFailed when some run failed, or a write error.
+// ErrRunsFailed when some run failed, or a write error. Before it returns,
+// the stores of abandoned (stalled) runs are closed, within the drain
+// bound; one that could not be is named in an ErrStoreLeft error.
 func (s *Sweep) Run(ctx context.Context) (*results.File, error) {
+	f, err := s.run(ctx)
+	if lerr := CloseAbandoned(s.drainTimeout()); lerr != nil {
+		if err == nil {
+			return f, lerr
+		}
+		err = fmt.Errorf("%w; %w", err, lerr)
+	}
+	return f, err
+}
+
+func (s *Sweep) run(ctx context.Context) (*results.File, error) {
 	f := &results.File{Schema: results.Schema, Meta: s.Meta, Runs: []results.Run{}}
 	plan := s.Plan()
 	path := ""
@@ -94,7 +108,7 @@ func (s *Sweep) Run(ctx context.Context) (*results.File, error) {
 			break
 		}
 		if s.Progress != nil {
-			fmt.Fprintf(s.Progress, "\r\033[K[%d/%d] %s %s c=%d r=%d%s", i+1, len(plan), p.Spec.Name, p.Strategy, p.Concurrency, p.Repetition, eta(began, i, plan))
+			s.Progress(ProgressEvent{Run: i + 1, Runs: len(plan), Params: p, ETA: eta(began, i, plan)})
 		}
 		// Garbage from the previous run must not bill this one.
 		runtime.GC()
@@ -113,9 +127,6 @@ func (s *Sweep) Run(ctx context.Context) (*results.File, error) {
 			break
 		}
 	}
-	if s.Progress != nil {
-		fmt.Fprint(s.Progress, "\r\033[K")
-	}
 	if ctx.Err() != nil {
 		f.Meta.Interrupted = true
 		if err := save(); err != nil {
@@ -131,7 +142,7 @@ func (s *Sweep) Run(ctx context.Context) (*results.File, error) {
 
 // eta estimates the time left from the planned phases of the remaining runs,
 // scaled by how long the finished ones really took against their plan.
-func eta(began time.Time, done int, plan []Params) string {
+func eta(began time.Time, done int, plan []Params) time.Duration {
 	planned := func(p Params) time.Duration {
 		d := p.Spec.Warmup + p.Spec.Duration + 100*time.Millisecond
 		if p.Spec.Duration == 0 {
@@ -151,6 +162,5 @@ func eta(began time.Time, done int, plan []Params) string {
 	if donePlan > 0 {
 		scale = float64(time.Since(began)) / float64(donePlan)
 	}
-	left := time.Duration(float64(leftPlan) * scale).Round(time.Second)
-	return fmt.Sprintf("  ETA %s", left)
+	return time.Duration(float64(leftPlan) * scale).Round(time.Second)
 }

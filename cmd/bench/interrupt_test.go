@@ -65,13 +65,13 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// TestInterruptKeepsResults sends SIGINT (or SIGTERM) to the test process
+// TestInterruptKeepsResults sends SIGINT (or SIGTERM, or SIGHUP) to the test process
 // in the middle of a sweep: bench run must exit 130, leave a valid
 // results.json holding the finished run and the cut one marked
 // interrupted, say where it is, and bench report must render that partial
 // file.
 func TestInterruptKeepsResults(t *testing.T) {
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
 		t.Run(sig.String(), func(t *testing.T) { testInterrupt(t, sig) })
 	}
 }

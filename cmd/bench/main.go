@@ -14,7 +14,7 @@
 // Exit status: 0 success; 1 a run failed, or a regression was found with
 // --fail-on-regression; 2 bad input (unknown name, malformed file, impossible
 // value), with a message naming the culprit and nothing written; 130
-// interrupted (SIGINT/SIGTERM), after writing what was measured.
+// interrupted (SIGINT, SIGTERM or SIGHUP), after writing what was measured.
 package main
 
 import (

@@ -100,22 +100,18 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	}
 	sweep.Meta = runner.Meta(sweepSeed(sweep.Specs), "bench "+strings.Join(append([]string{"run"}, args...), " "))
 	sweep.Meta.Suite = suiteName
+	var progress *progressLine
 	if !f.quiet && isTerminal(os.Stderr) {
-		sweep.Progress = os.Stderr
+		progress = &progressLine{w: os.Stderr}
 	}
-	if f.format == "text" {
-		// Rows are printed as runs finish, so columns have fixed widths
-		// rather than widths computed over the whole table.
-		writeRunHeader(stdout)
-		sweep.OnRun = func(r results.Run) {
-			writeRunRow(stdout, r)
-			writeRunWarnings(stdout, r)
-		}
-	}
+	sweepOutput(sweep, stdout, progress, f.format == "text")
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// SIGHUP (the terminal closed) ends a sweep like SIGTERM: the run is
+	// marked interrupted and its store removed.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	file, runErr := sweep.Run(ctx)
+	progress.clear()
 	switch f.format {
 	case "json":
 		enc := json.NewEncoder(stdout)
@@ -243,9 +239,11 @@ func planSweep(f *runFlags) (*runner.Sweep, string, error) {
 		seen[name] = true
 	}
 	return &runner.Sweep{
-		Specs: specs, Strategies: strategies, OutDir: f.out,
-		Instrument: !f.noInstrument, History: f.history, Profiles: f.profiles,
-		StallTimeout: f.stall, DrainTimeout: f.drain,
+		Specs: specs, Strategies: strategies,
+		Options: runner.Options{
+			OutDir: f.out, Instrument: !f.noInstrument, History: f.history, Profiles: f.profiles,
+			StallTimeout: f.stall, DrainTimeout: f.drain,
+		},
 	}, suiteName, nil
 }
 
