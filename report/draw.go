@@ -110,6 +110,14 @@ func figureSize(f Figure, opt Options) (w, h vg.Length) {
 	return w, titleHeight + legendHeight*vg.Length(legendRows(f, w)) + panel*vg.Length(rows)
 }
 
+// tileFits reports whether a panel's tile is a real rectangle inside area.
+func tileFits(tile, area draw.Canvas) bool {
+	in := func(v, lo, hi vg.Length) bool { return v >= lo-1 && v <= hi+1 }
+	return tile.Max.X > tile.Min.X && tile.Max.Y > tile.Min.Y &&
+		in(tile.Min.X, area.Min.X, area.Max.X) && in(tile.Max.X, area.Min.X, area.Max.X) &&
+		in(tile.Min.Y, area.Min.Y, area.Max.Y) && in(tile.Max.Y, area.Min.Y, area.Max.Y)
+}
+
 func drawFigure(dc draw.Canvas, f Figure, strategies []string) (err error) {
 	// gonum/plot panics on impossible axes (a log axis with a value ≤ 0);
 	// a bug of ours must not take the whole report down with it.
@@ -153,11 +161,19 @@ func drawFigure(dc draw.Canvas, f Figure, strategies []string) (err error) {
 	canvases := plot.Align(plots, tiles, area)
 	for r := range rows {
 		for c := range cols {
-			pl := plots[r][c]
+			pl, cv := plots[r][c], canvases[r][c]
 			if pl == nil {
 				continue
 			}
-			pl.Draw(canvases[r][c])
+			if !tileFits(cv, area) {
+				// A figure too small for its panels (tiny --width or
+				// --height, two rows) gets tiles of negative or absurd
+				// size from plot.Align, which the rasteriser would
+				// spend minutes filling; there is nothing to see in
+				// them anyway.
+				continue
+			}
+			pl.Draw(cv)
 			if yLabels[r][c] != "" {
 				drawYLabel(dc, pl, canvases[r][c], yLabels[r][c])
 			}
