@@ -191,23 +191,3 @@ func BenchmarkIO(b *testing.B) {
 		})
 	}
 }
-
-func BenchmarkHistogramRecord(b *testing.B) {
-	var h lock.Histogram
-	b.Run("serial", func(b *testing.B) {
-		v := int64(1)
-		for b.Loop() {
-			h.Record(v)
-			v = v*3 + 1&0xfffff
-		}
-	})
-	b.Run("parallel", func(b *testing.B) {
-		b.RunParallel(func(pb *testing.PB) {
-			v := int64(1)
-			for pb.Next() {
-				h.Record(v)
-				v = v*3 + 1&0xfffff
-			}
-		})
-	})
-}

@@ -33,10 +33,10 @@
 // striped family and marks it (Snapshot.Striped): per-key locks, as opposed
 // to map-wide ones, whatever the strategy calls them.
 //
-// Distributions are Histograms (log-linear, buckets 12.5% wide); a quantile
-// is reported as its bucket's midpoint, capped at the exact max. Every
-// acquisition is recorded: nothing is sampled, so totals are exact and
-// maxima are never hidden.
+// Distributions are lockbench/internal/loghist histograms (log-linear,
+// buckets 12.5% wide, one per P); a quantile is reported as its bucket's
+// midpoint, capped at the exact max. Every acquisition is recorded: nothing
+// is sampled, so totals are exact and maxima are never hidden.
 //
 // # held_io and the trace
 //
