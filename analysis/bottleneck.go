@@ -195,10 +195,11 @@ func writerFigures(l results.Lock) (all, busiest results.LockWriters) {
 // centre) for no pool or another store.
 func storePool(spec string) int {
 	s, err := store.ParseSpec(spec)
-	if err != nil || s.Kind != "sim" {
+	if err != nil {
 		return 0
 	}
-	return s.Sim.Pool
+	sim, _ := s.Config.(store.SimConfig)
+	return sim.Pool
 }
 
 // BottleneckOf returns the resource with the lowest bound; ok is false when

@@ -2,7 +2,7 @@
 // -bench, in units benchstat understands. Its code is all in _test.go
 // files, and it builds its systems from the harness's own parts: the
 // strategy registry (every strategy of lockbench/impl/all), store.Open and
-// store.Traced, the instrumented locks of lock.Set, the generators of
+// store.Instrument, the instrumented locks of lock.Set, the generators of
 // lockbench/workload and, for whole workloads, the runner itself.
 //
 //	go test -run='^$' -bench=. -count=6 -benchtime=200ms ./benchmarks/ | tee bench.txt

@@ -18,11 +18,11 @@ import (
 )
 
 // system is one freshly built context system, assembled as the runner
-// assembles it: the store opened from its spec and wrapped by store.Traced,
+// assembles it: the store opened from its spec and wrapped by store.Instrument,
 // the strategy's locks in one lock.Set.
 type system struct {
 	*impl.System
-	raw   store.Store // as opened, for its Stats
+	raw   store.Store // as opened and wrapped, for its Stats
 	locks *lock.Set
 }
 
@@ -33,12 +33,13 @@ func newSystem(strategy, storeSpec string, instrument bool, cfg ctxsys.Config) (
 	if err != nil {
 		return nil, err
 	}
-	raw, err := store.Open(storeSpec)
+	opened, err := store.Open(storeSpec)
 	if err != nil {
 		return nil, err
 	}
+	raw := store.Instrument(opened, store.Hooks{})
 	locks := lock.NewSet(instrument)
-	sys, err := s.New(impl.Deps{Store: store.Traced(raw), Locks: locks, Config: cfg.WithDefaults()})
+	sys, err := s.New(impl.Deps{Store: raw, Locks: locks, Config: cfg.WithDefaults()})
 	if err != nil {
 		raw.Close()
 		return nil, fmt.Errorf("build %s: %w", strategy, err)

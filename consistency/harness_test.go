@@ -56,7 +56,7 @@ func newHarness(t *testing.T, strategy string, workers int, cfg ctxsys.Config, h
 		traces: make([]lock.Trace, workers+1), parked: newParking()}
 	cfg = cfg.WithDefaults()
 	h.sys, err = s.New(impl.Deps{
-		Store:  store.Traced(store.Hooked(h.raw, h.parked.before, h.parked.after)),
+		Store:  store.Instrument(h.raw, store.Hooks{Before: h.parked.before, After: h.parked.after}),
 		Locks:  lock.NewSet(true),
 		Clock:  h.clock,
 		Config: cfg,

@@ -298,7 +298,7 @@ func TestFaultInterplay(t *testing.T) {
 			s, _ := impl.Lookup(tt.strategy)
 			var err error
 			h.sys, err = s.New(impl.Deps{
-				Store:  store.Traced(&failingStore{Store: h.raw, fail: map[int64]bool{3: true}}),
+				Store:  store.Instrument(&failingStore{Store: h.raw, fail: map[int64]bool{3: true}}, store.Hooks{}),
 				Locks:  lock.NewSet(true),
 				Clock:  h.clock,
 				Config: ctxsys.Config{}.WithDefaults(),

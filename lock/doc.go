@@ -44,7 +44,7 @@
 // goroutine-local storage, so, in the style of net/http/httptrace, the caller
 // carries a *Trace in its context.Context (WithTrace): locks taken with that
 // context are pushed onto the trace, and I/O bracketed by BeginIO/EndIO (the
-// runner wraps every store with store.Traced, which does it) adds its
+// runner wraps every store with store.Instrument, which does it) adds its
 // duration to the held_io of every lock on the trace. The trace also sums,
 // per operation, its goroutine's lock wait and I/O time, for the runner.
 // Take and release a lock with the same context, and do not share a Trace

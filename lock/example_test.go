@@ -22,7 +22,7 @@ func Example() {
 	contexts.RUnlock(ctx)
 	persist.Lock(ctx)
 	fmt.Println("held:", locks.Held())
-	lock.BeginIO(ctx) // what store.Traced does around a store call
+	lock.BeginIO(ctx) // what store.Instrument does around a store call
 	lock.EndIO(ctx)
 	persist.Unlock(ctx)
 	fmt.Println("held:", locks.Held())

@@ -246,14 +246,18 @@ type Process struct {
 // StoreFigures are the store's figures over the measured phase.
 type StoreFigures struct {
 	// Spec is the store spec string the run used.
-	Spec           string `json:"spec"`
-	Ops            int64  `json:"ops"`
-	InflightMax    int64  `json:"inflight_max"`
-	LatencyP50Ns   int64  `json:"latency_p50_ns"`
-	LatencyP99Ns   int64  `json:"latency_p99_ns"`
-	ErrorsInjected int64  `json:"errors_injected"`
-	// ConfiguredLatencyNs is the sim store's configured latency, shown
-	// beside the realised one.
+	Spec string `json:"spec"`
+	// Measured for every store, in the wrapper each goes through.
+	Ops             int64 `json:"ops"`
+	Errors          int64 `json:"errors"` // calls failed (not-found is an answer, not a failure)
+	InflightMax     int64 `json:"inflight_max"`
+	LatencyMeanNs   int64 `json:"latency_mean_ns"`
+	LatencyStddevNs int64 `json:"latency_stddev_ns"`
+	LatencyP50Ns    int64 `json:"latency_p50_ns"`
+	LatencyP99Ns    int64 `json:"latency_p99_ns"`
+	ErrorsInjected  int64 `json:"errors_injected"`
+	// ConfiguredLatencyNs is the sim store's configured mean latency
+	// (spikes included), shown beside the realised mean.
 	ConfiguredLatencyNs int64 `json:"configured_latency_ns,omitempty"`
 }
 

@@ -43,14 +43,21 @@ func leaveOpen(s store.Store, allDone <-chan struct{}, runName string) {
 }
 
 // storePath names where a store keeps its data, for a message.
+// It looks through the wrappers (store.Instrument, the run's own
+// directory of store.OpenFresh) for the first that knows.
 func storePath(s store.Store) string {
-	switch v := s.(type) {
-	case *removeOnClose:
-		return v.dir
-	case interface{ Dir() string }:
-		return v.Dir()
-	case interface{ Path() string }:
-		return v.Path()
+	for s != nil {
+		switch v := s.(type) {
+		case interface{ Dir() string }:
+			return v.Dir()
+		case interface{ Path() string }:
+			return v.Path()
+		}
+		u, ok := s.(interface{ Unwrap() store.Store })
+		if !ok {
+			break
+		}
+		s = u.Unwrap()
 	}
 	return "(in memory)"
 }

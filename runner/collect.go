@@ -104,7 +104,8 @@ func storeFigures(s store.Store, spec string) results.StoreFigures {
 	f := results.StoreFigures{Spec: spec}
 	if r, ok := s.(store.StatsReporter); ok {
 		st := r.Stats()
-		f.Ops, f.InflightMax = st.Ops, st.InflightMax
+		f.Ops, f.Errors, f.InflightMax = st.Ops, st.Errors, st.InflightMax
+		f.LatencyMeanNs, f.LatencyStddevNs = st.LatencyMeanNs, st.LatencyStddevNs
 		f.LatencyP50Ns, f.LatencyP99Ns = st.LatencyP50Ns, st.LatencyP99Ns
 		f.ErrorsInjected, f.ConfiguredLatencyNs = st.ErrorsInjected, st.ConfiguredLatencyNs
 	}

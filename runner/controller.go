@@ -45,24 +45,10 @@ type seenMarks struct {
 // the gap between completions.
 func stallThreshold(timeout time.Duration, storeSpec string) time.Duration {
 	s, err := store.ParseSpec(storeSpec)
-	if err != nil || s.Kind != "sim" {
+	if err != nil {
 		return timeout
 	}
-	c := s.Sim
-	longest := c.Latency
-	switch c.Dist {
-	case store.DistUniform:
-		// At most latency+jitter; jitter 0 means latency.
-		if c.Jitter == 0 {
-			longest += c.Latency
-		} else {
-			longest += c.Jitter
-		}
-	case store.DistExp, store.DistLognormal:
-		// Unbounded tails: 10 means is beyond e^-10 for the exponential.
-		longest = 10 * c.Latency
-	}
-	longest += c.SpikeDelay
+	longest := s.LongestCall()
 	// An operation may make a few store calls one after another (an
 	// update and its recovery point).
 	const callsPerOp = 4

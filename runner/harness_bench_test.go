@@ -73,7 +73,7 @@ func benchLoop(b *testing.B, s *workload.Spec, conc int, timed bool) {
 	}
 	defer raw.Close()
 	clock := newClock()
-	sys, err := strategy.New(target.Deps{Store: store.Traced(raw), Locks: lock.NewSet(true),
+	sys, err := strategy.New(target.Deps{Store: store.Instrument(raw, store.Hooks{}), Locks: lock.NewSet(true),
 		Config: s.Config.System().WithDefaults(), Clients: conc, Now: clock.now})
 	if err != nil {
 		b.Fatal(err)

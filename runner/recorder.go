@@ -6,7 +6,7 @@ import (
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 
-	"lockbench/lock"
+	"lockbench/internal/loghist"
 	"lockbench/results"
 )
 
@@ -40,11 +40,11 @@ type recorder struct {
 }
 
 type shard struct {
-	mu       sync.Mutex       // used only when the recorder is shared
-	byOp     []*hdr.Histogram // latency per op kind (index = workload op)
-	svcByOp  []*hdr.Histogram // service time per op kind (open loop), else nil
-	interval lock.Histogram   // latency since the last timeline sample
-	_        [64]byte         // keep shards off one cache line
+	mu       sync.Mutex        // used only when the recorder is shared
+	byOp     []*hdr.Histogram  // latency per op kind (index = workload op)
+	svcByOp  []*hdr.Histogram  // service time per op kind (open loop), else nil
+	interval loghist.Histogram // latency since the last timeline sample (loghist.Coarse)
+	_        [64]byte          // keep shards off one cache line
 }
 
 const maxShards = 64
@@ -55,6 +55,7 @@ func newRecorder(workers, nOps int, openLoop bool) *recorder {
 	for i := range r.shards {
 		s := &r.shards[i]
 		s.byOp = make([]*hdr.Histogram, nOps)
+		s.interval.Init(loghist.Coarse)
 		if openLoop {
 			s.svcByOp = make([]*hdr.Histogram, nOps)
 		}
@@ -94,7 +95,7 @@ func recordInto(hs []*hdr.Histogram, op int, v int64) {
 
 // takeInterval empties every shard's interval histogram into into, after
 // resetting it.
-func (r *recorder) takeInterval(into *lock.Histogram) {
+func (r *recorder) takeInterval(into *loghist.Histogram) {
 	into.Reset()
 	for i := range r.shards {
 		r.shards[i].interval.TakeInto(into)

@@ -135,12 +135,12 @@ func (r *run) build(context.Context) error {
 		return err
 	}
 	r.clock = newClock()
-	if r.raw, err = openStore(r.spec.Store, p.Name()); err != nil {
+	if r.raw, err = openStore(r.spec, p.Name()); err != nil {
 		return err
 	}
 	r.locks = lock.NewSet(p.Instrument)
 	r.sys, err = strategy.New(target.Deps{
-		Store:        store.Traced(r.raw),
+		Store:        r.raw, // wrapped by openStore: held_io and store figures
 		Locks:        r.locks,
 		Config:       r.spec.Config.System().WithDefaults(),
 		Clients:      p.Concurrency,

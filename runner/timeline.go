@@ -3,7 +3,7 @@ package runner
 import (
 	"time"
 
-	"lockbench/lock"
+	"lockbench/internal/loghist"
 	"lockbench/results"
 )
 
@@ -19,7 +19,7 @@ type timeline struct {
 	ru0                               rusage
 	start                             time.Time
 	last                              time.Time
-	interval                          lock.Histogram
+	interval                          loghist.Histogram
 	points                            []results.TimelinePoint
 	heapPeak, goroutinesPeak, rssPeak int64
 }
@@ -27,6 +27,7 @@ type timeline struct {
 func newTimeline(r *run, ru0 rusage) *timeline {
 	now := time.Now()
 	tl := &timeline{r: r, ru0: ru0, start: now, last: now}
+	tl.interval.Init(loghist.Coarse)
 	r.rec.takeInterval(&tl.interval) // warm-up's operations are not the window's
 	tl.gauges()
 	return tl

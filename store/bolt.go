@@ -12,6 +12,64 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
+// boltKind is the table entry of the bolt store.
+var boltKind = kind{
+	info: KindInfo{
+		Name:        "bolt",
+		Description: "go.etcd.io/bbolt embedded database, one bucket, a single writer",
+		Options: []OptionInfo{
+			{"path", "PATH", "fresh temp file, removed on close", "database file"},
+		},
+	},
+	parse: parseBolt,
+}
+
+// BoltConfig configures the bolt store.
+type BoltConfig struct {
+	// Path is the database file. Empty means a fresh temporary file,
+	// removed by Close.
+	Path string
+}
+
+// Kind implements Config.
+func (BoltConfig) Kind() string { return "bolt" }
+
+// Open implements Config.
+func (c BoltConfig) Open() (Store, error) { return NewBolt(c) }
+
+func (c BoltConfig) place() (path, dir string) {
+	if c.Path == "" {
+		return "", ""
+	}
+	return c.Path, filepath.Dir(c.Path)
+}
+
+func (c BoltConfig) in(dir string) Config {
+	c.Path = filepath.Join(dir, filepath.Base(c.Path))
+	return c
+}
+
+func parseBolt(o options) (Config, error) {
+	var c BoltConfig
+	if err := o.allow("path"); err != nil {
+		return c, err
+	}
+	if v, ok := o.lookup("path"); ok {
+		if v == "" {
+			return c, badf("path must not be empty (omit it for a temporary file)")
+		}
+		c.Path = v
+	}
+	return c, nil
+}
+
+func (c BoltConfig) options() []string {
+	if c.Path == "" {
+		return nil
+	}
+	return []string{"path=" + c.Path}
+}
+
 // Bolt stores keys in one bucket of a go.etcd.io/bbolt database: a real
 // embedded database with a single writer (Put and Delete each commit one
 // read-write transaction, synced to disk) and concurrent readers (Get and

@@ -33,12 +33,27 @@ func TestConformance(t *testing.T) {
 			return mustOpen(t, "bolt:path="+t.TempDir()+"/x.db")
 		})
 	})
-	t.Run("traced", func(t *testing.T) {
-		storetest.Run(t, func(t *testing.T) store.Store { return store.Traced(mustOpen(t, "sim")) })
+	t.Run("instrumented", func(t *testing.T) {
+		storetest.Run(t, func(t *testing.T) store.Store { return store.Instrument(mustOpen(t, "sim"), store.Hooks{}) })
 	})
-	t.Run("hooked", func(t *testing.T) {
+	t.Run("instrumented with hooks", func(t *testing.T) {
 		hook := func(context.Context, string, string) {}
-		storetest.Run(t, func(t *testing.T) store.Store { return store.Hooked(mustOpen(t, "memory"), hook, hook) })
+		storetest.Run(t, func(t *testing.T) store.Store {
+			return store.Instrument(mustOpen(t, "memory"), store.Hooks{Before: hook, After: hook})
+		})
+	})
+	t.Run("fresh at a path", func(t *testing.T) {
+		storetest.Run(t, func(t *testing.T) store.Store {
+			s, err := store.ParseSpec("bolt:path=" + t.TempDir() + "/sub/x.db")
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := store.OpenFresh(s, "conformance")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return st
+		})
 	})
 }
 

@@ -12,6 +12,75 @@ import (
 	"sync"
 )
 
+// fileKind is the table entry of the file store.
+var fileKind = kind{
+	info: KindInfo{
+		Name:        "file",
+		Description: "one file per key, written atomically (temp file, fsync, rename)",
+		Options: []OptionInfo{
+			{"dir", "PATH", "fresh temp dir, removed on close", "directory of the files"},
+			{"fsync", "true|false", "true", "sync file and directory on every write"},
+		},
+	},
+	parse: parseFile,
+}
+
+// FileConfig configures the file store.
+type FileConfig struct {
+	// Dir holds one file per key. Empty means a fresh temporary directory,
+	// removed by Close.
+	Dir string
+	// Fsync makes every write durable before it returns: the temporary
+	// file is synced before the rename and the directory after it.
+	// ParseSpec sets true when the spec does not say fsync=false.
+	Fsync bool
+}
+
+// Kind implements Config.
+func (FileConfig) Kind() string { return "file" }
+
+// Open implements Config.
+func (c FileConfig) Open() (Store, error) { return NewFile(c) }
+
+func (c FileConfig) place() (path, dir string) { return c.Dir, c.Dir }
+
+func (c FileConfig) in(dir string) Config { c.Dir = dir; return c }
+
+func parseFile(o options) (Config, error) {
+	c := FileConfig{Fsync: true}
+	if err := o.allow("dir", "fsync"); err != nil {
+		return c, err
+	}
+	if v, ok := o.lookup("dir"); ok {
+		if v == "" {
+			return c, badf("dir must not be empty (omit it for a temporary directory)")
+		}
+		c.Dir = v
+	}
+	if v, ok := o.lookup("fsync"); ok {
+		switch v {
+		case "true":
+			c.Fsync = true
+		case "false":
+			c.Fsync = false
+		default:
+			return c, badf("fsync %q is not true or false", v)
+		}
+	}
+	return c, nil
+}
+
+func (c FileConfig) options() []string {
+	var opts []string
+	if c.Dir != "" {
+		opts = append(opts, "dir="+c.Dir)
+	}
+	if !c.Fsync {
+		opts = append(opts, "fsync=false")
+	}
+	return opts
+}
+
 // File stores one file per key in a directory. A write goes to a
 // temporary file in the same directory, is synced (with Fsync), and is
 // renamed over the key's file, and the directory is then synced (with

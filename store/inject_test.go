@@ -21,8 +21,8 @@ func TestSimSetInjection(t *testing.T) {
 	if err := s.Put(ctx, "k", []byte("v")); err != nil {
 		t.Fatalf("Put with injection off: %v", err)
 	}
-	if st := s.(store.StatsReporter).Stats(); st.Ops != 0 || st.ErrorsInjected != 0 {
-		t.Errorf("calls with injection off counted in the figures: %+v", st)
+	if st := s.(store.StatsReporter).Stats(); st.ErrorsInjected != 0 {
+		t.Errorf("calls with injection off counted as injected failures: %+v", st)
 	}
 
 	inj.SetInjection(true)

@@ -7,6 +7,23 @@ import (
 	"sync"
 )
 
+// memoryKind is the table entry of the memory store.
+var memoryKind = kind{
+	info:  KindInfo{Name: "memory", Description: "in-memory map; no latency, no failures"},
+	parse: func(o options) (Config, error) { return MemoryConfig{}, o.allow() },
+}
+
+// MemoryConfig configures the memory store, which has no options.
+type MemoryConfig struct{}
+
+// Kind implements Config.
+func (MemoryConfig) Kind() string { return "memory" }
+
+// Open implements Config.
+func (MemoryConfig) Open() (Store, error) { return NewMemory(), nil }
+
+func (MemoryConfig) options() []string { return nil }
+
 // Memory is a plain in-memory store with no latency and no failures: the
 // baseline the sim store adds latency to, and a convenient store for tests.
 type Memory struct {

@@ -1,8 +1,13 @@
 package store
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -67,29 +72,71 @@ func TestDrawsUniform(t *testing.T) {
 	}
 }
 
-func TestHistogramQuantile(t *testing.T) {
-	var h histogram
-	if h.quantile(0.5) != 0 {
-		t.Fatal("empty histogram")
+// TestSimPoolLimitsInflight counts the calls inside the pool (where the
+// delay is drawn) at once: never more than the pool, however many callers.
+func TestSimPoolLimitsInflight(t *testing.T) {
+	for _, pool := range []int{1, 3, 8} {
+		t.Run(fmt.Sprint(pool), func(t *testing.T) {
+			s, err := NewSim(SimConfig{Latency: time.Microsecond, Dist: DistExp, Pool: pool})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var inside, peak atomic.Int64
+			draw := s.delay
+			s.delay = func(u *draws) time.Duration {
+				n := inside.Add(1)
+				for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+				}
+				runtime.Gosched() // let others in, if the pool would
+				inside.Add(-1)
+				return draw(u)
+			}
+			const callers, calls = 32, 10
+			var wg sync.WaitGroup
+			for c := range callers {
+				wg.Go(func() {
+					for i := range calls {
+						if err := s.Put(context.Background(), fmt.Sprint(c, "/", i), nil); err != nil {
+							t.Error(err)
+						}
+					}
+				})
+			}
+			wg.Wait()
+			if got := peak.Load(); got < 1 || got > int64(pool) {
+				t.Fatalf("%d calls inside the pool at once with pool=%d", got, pool)
+			}
+		})
 	}
-	for v := int64(1); v <= 1000; v++ {
-		h.record(v * 1000) // 1 µs .. 1 ms
+}
+
+// TestSimPoolQueuesAndContextCancels holds the only pool slot with a call
+// that waits a minute, queues a second call behind it, and cancels both.
+func TestSimPoolQueuesAndContextCancels(t *testing.T) {
+	s, err := NewSim(SimConfig{Latency: time.Minute, Pool: 1})
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, q := range []float64{0.01, 0.5, 0.99} {
-		want := q * 1e6
-		if got := float64(h.quantile(q)); math.Abs(got-want) > 0.01*want+1000 {
-			t.Errorf("quantile(%v) = %v, want %v ±1%%", q, got, want)
-		}
+	holdCtx, cancelHold := context.WithCancel(context.Background())
+	held := make(chan error)
+	go func() { held <- s.Put(holdCtx, "a", []byte("x")) }()
+	for len(s.pool) < 1 { // the first call holds the slot
+		runtime.Gosched()
 	}
-	for _, v := range []int64{0, 1, 63, 64, 65, 1<<36 - 1, 1 << 20 * 3} {
-		b := histBucket(v)
-		if lo := histLowerBound(b); lo > v || (b+1 < histBuckets && histLowerBound(b+1) <= v) {
-			t.Errorf("value %d in bucket %d [%d, %d)", v, b, lo, histLowerBound(b+1))
-		}
+	queuedCtx, cancelQueued := context.WithCancel(context.Background())
+	queued := make(chan error)
+	go func() { queued <- s.Put(queuedCtx, "b", []byte("y")) }()
+	cancelQueued() // before or while it queues: it must not get the slot
+	if err := <-queued; !errors.Is(err, context.Canceled) {
+		t.Fatalf("queued call returned %v, want context.Canceled", err)
 	}
-	for _, v := range []int64{1 << 36, 1 << 40, math.MaxInt64} {
-		if b := histBucket(v); b != histBuckets-1 {
-			t.Errorf("value %d in bucket %d, want the last", v, b)
-		}
+	cancelHold()
+	if err := <-held; !errors.Is(err, context.Canceled) {
+		t.Fatalf("held call returned %v, want context.Canceled", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.Get(ctx, "a"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Get with a cancelled context = %v, want context.Canceled", err)
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
-	"sync"
 	"testing"
 	"time"
 
@@ -138,93 +136,43 @@ func TestSimFailedWritesChangeNothing(t *testing.T) {
 	}
 }
 
-func TestSimPoolLimitsInflight(t *testing.T) {
-	for _, pool := range []int{1, 3, 8} {
-		t.Run(fmt.Sprint(pool), func(t *testing.T) {
-			s := newSim(t, fmt.Sprintf("sim:latency=100us,dist=exp,pool=%d", pool))
-			const callers, calls = 32, 10
-			var wg sync.WaitGroup
-			for c := range callers {
-				wg.Go(func() {
-					for i := range calls {
-						if err := s.Put(bg, fmt.Sprint(c, "/", i), nil); err != nil {
-							t.Error(err)
-						}
-					}
-				})
-			}
-			wg.Wait()
-			st := s.Stats()
-			if st.InflightMax < 1 || st.InflightMax > int64(pool) {
-				t.Fatalf("InflightMax = %d with pool=%d", st.InflightMax, pool)
-			}
-			if st.Ops != callers*calls {
-				t.Fatalf("Ops = %d, want %d", st.Ops, callers*calls)
-			}
-		})
-	}
-}
-
-// TestSimPoolQueuesAndContextCancels holds the only pool slot with a call
-// that waits a minute, queues a second call behind it, and cancels both.
-func TestSimPoolQueuesAndContextCancels(t *testing.T) {
-	s := newSim(t, "sim:latency=1m,pool=1")
-	holdCtx, cancelHold := context.WithCancel(bg)
-	held := make(chan error)
-	go func() { held <- s.Put(holdCtx, "a", []byte("x")) }()
-	for s.Stats().InflightMax < 1 { // the first call holds the slot
-		runtime.Gosched()
-	}
-	queuedCtx, cancelQueued := context.WithCancel(bg)
-	queued := make(chan error)
-	started := make(chan struct{})
-	hooked := store.Hooked(s, func(context.Context, string, string) { close(started) }, nil)
-	go func() { queued <- hooked.Put(queuedCtx, "b", []byte("y")) }()
-	<-started // the second call is starting, and must queue: cancel it
-	cancelQueued()
-	if err := <-queued; !errors.Is(err, context.Canceled) {
-		t.Fatalf("queued call returned %v, want context.Canceled", err)
-	}
-	cancelHold()
-	if err := <-held; !errors.Is(err, context.Canceled) {
-		t.Fatalf("held call returned %v, want context.Canceled", err)
-	}
-	if st := s.Stats(); st.InflightMax != 1 {
-		t.Fatalf("InflightMax = %d, want 1", st.InflightMax)
-	}
-	ctx, cancel := context.WithCancel(bg)
-	cancel()
-	if _, err := s.Get(ctx, "a"); !errors.Is(err, context.Canceled) {
-		t.Fatalf("Get with a cancelled context = %v, want context.Canceled", err)
-	}
-}
-
 func TestSimStatsReset(t *testing.T) {
 	s := newSim(t, "sim:latency=20us,errors=0.5,seed=5")
+	w := store.Instrument(s, store.Hooks{}) // as the runner wraps it
 	for range 100 {
-		s.Put(bg, "k", nil)
+		w.Put(bg, "k", nil)
 	}
-	st := s.Stats()
-	if st.Ops != 100 || st.ErrorsInjected == 0 || st.LatencyP50Ns == 0 || st.InflightMax != 1 {
+	st := w.Stats()
+	if st.Ops != 100 || st.ErrorsInjected == 0 || st.Errors != st.ErrorsInjected || st.LatencyP50Ns == 0 ||
+		st.LatencyMeanNs == 0 || st.InflightMax != 1 {
 		t.Fatalf("Stats after 100 calls = %+v", st)
 	}
 	if st.ConfiguredLatencyNs != int64(20*time.Microsecond) {
 		t.Fatalf("ConfiguredLatencyNs = %d", st.ConfiguredLatencyNs)
 	}
-	var r store.StatsResetter = store.Traced(s).(store.StatsResetter) // through a wrapper
-	r.ResetStats()
-	st = s.Stats()
-	if st.Ops != 0 || st.ErrorsInjected != 0 || st.LatencyP50Ns != 0 || st.LatencyP99Ns != 0 || st.InflightMax != 0 {
+	w.ResetStats()
+	st = w.Stats()
+	if st.Ops != 0 || st.Errors != 0 || st.ErrorsInjected != 0 || st.LatencyP50Ns != 0 || st.LatencyP99Ns != 0 ||
+		st.LatencyMeanNs != 0 || st.InflightMax != 0 {
 		t.Fatalf("Stats after reset = %+v, want zeros", st)
 	}
 	if st.ConfiguredLatencyNs != int64(20*time.Microsecond) {
 		t.Fatalf("ConfiguredLatencyNs after reset = %d", st.ConfiguredLatencyNs)
 	}
 	for range 10 {
-		s.Get(bg, "k")
+		w.Get(bg, "k")
 	}
-	if st := s.Stats(); st.Ops != 10 || st.LatencyP50Ns == 0 {
+	if st := w.Stats(); st.Ops != 10 || st.LatencyP50Ns == 0 {
 		t.Fatalf("Stats after reset and 10 calls = %+v", st)
+	}
+}
+
+// TestSimConfiguredLatencyIsTheMean: spikes are part of the configured
+// mean a realised mean is compared with.
+func TestSimConfiguredLatencyIsTheMean(t *testing.T) {
+	s := newSim(t, "sim:latency=1ms,dist=exp,spike=0.01:50ms")
+	if got, want := s.Stats().ConfiguredLatencyNs, int64(1500*time.Microsecond); got != want {
+		t.Fatalf("ConfiguredLatencyNs = %v, want %v (1ms + 1%% of 50ms)", time.Duration(got), time.Duration(want))
 	}
 }
 

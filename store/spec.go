@@ -8,75 +8,91 @@ import (
 	"time"
 )
 
-// Spec is a parsed store spec string: a kind and that kind's options.
+// Spec is a parsed store spec string: the configuration of one store kind.
 // ParseSpec fills in defaults, so a Spec always holds the values the store
 // will use; String renders it back in canonical form.
 type Spec struct {
-	Kind string     // "memory", "sim", "file" or "bolt"
-	Sim  SimConfig  // options of kind sim
-	File FileConfig // options of kind file
-	Bolt BoltConfig // options of kind bolt
+	// Config is one of MemoryConfig, SimConfig, FileConfig or BoltConfig;
+	// nil in the zero Spec, which opens nothing.
+	Config Config
 }
 
-// Dist is the distribution of the sim store's injected latency.
-type Dist string
-
-// The latency distributions. Each has mean Latency (before spikes).
-const (
-	DistFixed     Dist = "fixed"     // every call waits Latency
-	DistUniform   Dist = "uniform"   // uniform in [Latency-Jitter, Latency+Jitter]
-	DistExp       Dist = "exp"       // exponential with mean Latency
-	DistLognormal Dist = "lognormal" // lognormal with mean Latency and standard deviation Jitter
-)
-
-// SimConfig configures the sim store: an in-memory map whose every call
-// waits an injected delay and may fail.
-type SimConfig struct {
-	// Latency is the mean injected delay of every call (Put, Get, Delete
-	// and List alike). Zero means no delay and no timer at all.
-	Latency time.Duration
-	// Dist is the distribution of the delay; ParseSpec sets DistFixed when
-	// the spec names none.
-	Dist Dist
-	// Jitter is the spread of the delay: for DistUniform the half-width
-	// (zero means Latency, i.e. uniform in [0, 2×Latency]); for
-	// DistLognormal the standard deviation (zero means Latency/2, so
-	// sigma = sqrt(ln(1 + (Jitter/Latency)²)) ≈ 0.47). Other distributions
-	// take no jitter.
-	Jitter time.Duration
-	// ErrorRate is the fraction of calls, in [0, 1], that fail with an error
-	// matching ErrInjected after their delay. A failed Put or Delete does
-	// not change the data.
-	ErrorRate float64
-	// SpikeProbability is the chance, in [0, 1], that a call waits
-	// SpikeDelay on top of its drawn delay.
-	SpikeProbability float64
-	SpikeDelay       time.Duration
-	// Pool limits the calls in flight (a connection pool): others queue,
-	// and the queueing time counts in the realised latency. Zero means no
-	// limit.
-	Pool int
-	// Seed makes the draws (delay, spike, failure) of the n-th call a
-	// function of (Seed, n) alone: a run with one caller is reproducible.
-	Seed uint64
+// Config is the configuration of one store kind. Each kind lives in one
+// file (memory.go, sim.go, file.go, bolt.go) with its Config, its parser
+// and its KindInfo, and has one entry in the kinds table: a new store is a
+// new file and a new entry.
+type Config interface {
+	// Kind is the kind's name in a spec: "memory", "sim", "file", "bolt".
+	Kind() string
+	// Open opens a store of this configuration; the caller closes it.
+	Open() (Store, error)
+	// options renders the options that differ from the defaults, as
+	// key=value in a fixed order.
+	options() []string
 }
 
-// FileConfig configures the file store.
-type FileConfig struct {
-	// Dir holds one file per key. Empty means a fresh temporary directory,
-	// removed by Close.
-	Dir string
-	// Fsync makes every write durable before it returns: the temporary
-	// file is synced before the rename and the directory after it.
-	// ParseSpec sets true when the spec does not say fsync=false.
-	Fsync bool
+// placed is a Config whose store lives in a directory the user names (a
+// file store's dir, the directory of a bolt database file), so path.go can
+// check it and give each run a fresh directory in it.
+type placed interface {
+	Config
+	// place returns the user's path and the directory the store writes
+	// into; both "" when the store makes a temporary one of its own.
+	place() (path, dir string)
+	// in returns the configuration with the store moved into dir.
+	in(dir string) Config
 }
 
-// BoltConfig configures the bolt store.
-type BoltConfig struct {
-	// Path is the database file. Empty means a fresh temporary file,
-	// removed by Close.
-	Path string
+// kind is one entry of the table of store kinds.
+type kind struct {
+	info  KindInfo
+	parse func(o options) (Config, error)
+}
+
+// kinds is the table of store kinds, in the order bench list shows them.
+var kinds = []kind{memoryKind, simKind, fileKind, boltKind}
+
+// Kind returns the spec's kind name, "" for the zero Spec.
+func (s Spec) Kind() string {
+	if s.Config == nil {
+		return ""
+	}
+	return s.Config.Kind()
+}
+
+// Open parses spec (see ParseSpec) and opens the store it describes:
+//
+//	memory                                   a Memory store (MemoryConfig)
+//	sim:latency=1ms,dist=exp,errors=0.01,…   a Sim store (SimConfig)
+//	file:dir=PATH,fsync=false                a File store (FileConfig)
+//	bolt:path=FILE                           a Bolt store (BoltConfig)
+//
+// Errors of the spec wrap ErrSpec; the caller closes the store.
+func Open(spec string) (Store, error) {
+	s, err := ParseSpec(spec)
+	if err != nil {
+		return nil, err
+	}
+	return s.Open()
+}
+
+// Open opens the store the spec describes; the caller closes it.
+func (s Spec) Open() (Store, error) {
+	if s.Config == nil {
+		return nil, fmt.Errorf("%w: no store kind (want one of %s)", ErrSpec, kindNames())
+	}
+	return s.Config.Open()
+}
+
+// LongestCall is the longest a healthy call of the store takes by its
+// configuration (the injected delay at its longest, spikes included), 0
+// for a store that injects none: a watchdog waits that long before it
+// calls a call stalled.
+func (s Spec) LongestCall() time.Duration {
+	if d, ok := s.Config.(interface{ longestCall() time.Duration }); ok {
+		return d.longestCall()
+	}
+	return 0
 }
 
 // Limits beyond which a spec value is taken for a mistake.
@@ -100,44 +116,12 @@ type OptionInfo struct {
 	Description string
 }
 
-var kinds = []KindInfo{
-	{Name: "memory", Description: "in-memory map; no latency, no failures"},
-	{
-		Name:        "sim",
-		Description: "in-memory map with injected latency, failures, spikes and an in-flight limit",
-		Options: []OptionInfo{
-			{"latency", "DURATION", "0", "mean delay of every call (0: no delay, no timer)"},
-			{"dist", "fixed|uniform|exp|lognormal", "fixed", "distribution of the delay"},
-			{"jitter", "DURATION", "latency (uniform), latency/2 (lognormal)", "uniform: half-width; lognormal: standard deviation"},
-			{"errors", "PROBABILITY", "0", "fraction of calls failing with store.ErrInjected; a failed write changes nothing"},
-			{"spike", "PROBABILITY:DURATION", "0:0", "chance of an extra delay, and its length"},
-			{"pool", "N", "0", "at most N calls in flight, others queue (0: no limit)"},
-			{"seed", "N", "0", "seed of the per-call draws"},
-		},
-	},
-	{
-		Name:        "file",
-		Description: "one file per key, written atomically (temp file, fsync, rename)",
-		Options: []OptionInfo{
-			{"dir", "PATH", "fresh temp dir, removed on close", "directory of the files"},
-			{"fsync", "true|false", "true", "sync file and directory on every write"},
-		},
-	},
-	{
-		Name:        "bolt",
-		Description: "go.etcd.io/bbolt embedded database, one bucket, a single writer",
-		Options: []OptionInfo{
-			{"path", "PATH", "fresh temp file, removed on close", "database file"},
-		},
-	},
-}
-
 // Kinds describes the store kinds Open accepts, in a stable order.
 func Kinds() []KindInfo {
 	out := make([]KindInfo, len(kinds))
 	for i, k := range kinds {
-		out[i] = k
-		out[i].Options = append([]OptionInfo(nil), k.Options...)
+		out[i] = k.info
+		out[i].Options = append([]OptionInfo(nil), k.info.Options...)
 	}
 	return out
 }
@@ -145,7 +129,7 @@ func Kinds() []KindInfo {
 func kindNames() string {
 	names := make([]string, len(kinds))
 	for i, k := range kinds {
-		names[i] = k.Name
+		names[i] = k.info.Name
 	}
 	return strings.Join(names, ", ")
 }
@@ -167,20 +151,52 @@ func (e specError) Error() string { return string(e) }
 
 func badf(format string, args ...any) error { return specError(fmt.Sprintf(format, args...)) }
 
-func parseSpec(spec string) (Spec, error) {
-	kind, rest, hasOptions := strings.Cut(strings.TrimSpace(spec), ":")
-	kind = strings.TrimSpace(kind)
-	var s Spec
-	switch kind {
-	case "memory", "sim", "file", "bolt":
-		s.Kind = kind
-	case "":
-		return Spec{}, badf("no store kind (want one of %s)", kindNames())
-	default:
-		return Spec{}, badf("unknown store kind %q (want one of %s)", kind, kindNames())
+// options are the key=value pairs of a spec, and the order they came in.
+type options struct {
+	kind   string
+	values map[string]string
+	order  []string
+}
+
+// lookup returns the value of key and whether it was given.
+func (o options) lookup(key string) (string, bool) {
+	v, ok := o.values[key]
+	return v, ok
+}
+
+// allow rejects keys outside allowed, naming the first in spec order.
+func (o options) allow(allowed ...string) error {
+	for _, k := range o.order {
+		known := false
+		for _, a := range allowed {
+			known = known || k == a
+		}
+		if !known {
+			if len(allowed) == 0 {
+				return badf("unknown option %s (%s takes none)", k, o.kind)
+			}
+			return badf("unknown option %s for %s (want %s)", k, o.kind, strings.Join(allowed, ", "))
+		}
 	}
-	opts := map[string]string{}
-	var order []string
+	return nil
+}
+
+func parseSpec(spec string) (Spec, error) {
+	name, rest, hasOptions := strings.Cut(strings.TrimSpace(spec), ":")
+	name = strings.TrimSpace(name)
+	var k *kind
+	for i := range kinds {
+		if kinds[i].info.Name == name {
+			k = &kinds[i]
+		}
+	}
+	switch {
+	case name == "":
+		return Spec{}, badf("no store kind (want one of %s)", kindNames())
+	case k == nil:
+		return Spec{}, badf("unknown store kind %q (want one of %s)", name, kindNames())
+	}
+	o := options{kind: name, values: map[string]string{}}
 	if hasOptions && strings.TrimSpace(rest) != "" {
 		for _, item := range strings.Split(rest, ",") {
 			key, value, ok := strings.Cut(item, "=")
@@ -191,155 +207,18 @@ func parseSpec(spec string) (Spec, error) {
 			case !ok || key == "":
 				return Spec{}, badf("option %q is not key=value", strings.TrimSpace(item))
 			}
-			if _, dup := opts[key]; dup {
+			if _, dup := o.values[key]; dup {
 				return Spec{}, badf("duplicate option %s", key)
 			}
-			opts[key] = value
-			order = append(order, key)
+			o.values[key] = value
+			o.order = append(o.order, key)
 		}
 	}
-	var err error
-	switch s.Kind {
-	case "memory":
-		if len(order) > 0 {
-			return Spec{}, badf("unknown option %s (memory takes none)", order[0])
-		}
-	case "sim":
-		s.Sim, err = parseSim(opts, order)
-	case "file":
-		s.File, err = parseFile(opts, order)
-	case "bolt":
-		s.Bolt, err = parseBolt(opts, order)
-	}
+	c, err := k.parse(o)
 	if err != nil {
 		return Spec{}, err
 	}
-	return s, nil
-}
-
-// checkKeys rejects keys outside allowed, naming the first in spec order.
-func checkKeys(kind string, order []string, allowed ...string) error {
-	for _, k := range order {
-		known := false
-		for _, a := range allowed {
-			known = known || k == a
-		}
-		if !known {
-			return badf("unknown option %s for %s (want %s)", k, kind, strings.Join(allowed, ", "))
-		}
-	}
-	return nil
-}
-
-func parseSim(opts map[string]string, order []string) (SimConfig, error) {
-	c := SimConfig{Dist: DistFixed}
-	if err := checkKeys("sim", order, "latency", "dist", "jitter", "errors", "spike", "pool", "seed"); err != nil {
-		return c, err
-	}
-	var err error
-	if v, ok := opts["latency"]; ok {
-		if c.Latency, err = parseDuration("latency", v); err != nil {
-			return c, err
-		}
-	}
-	if v, ok := opts["dist"]; ok {
-		switch d := Dist(v); d {
-		case DistFixed, DistUniform, DistExp, DistLognormal:
-			c.Dist = d
-		default:
-			return c, badf("dist %q is not fixed, uniform, exp or lognormal", v)
-		}
-	}
-	if v, ok := opts["jitter"]; ok {
-		if c.Jitter, err = parseDuration("jitter", v); err != nil {
-			return c, err
-		}
-		switch {
-		case c.Dist != DistUniform && c.Dist != DistLognormal:
-			return c, badf("jitter applies to dist=uniform or dist=lognormal, not %s", c.Dist)
-		case c.Jitter == 0:
-			return c, badf("jitter must be > 0 (omit it for the default)")
-		case c.Latency == 0:
-			return c, badf("jitter needs latency > 0")
-		case c.Dist == DistUniform && c.Jitter > c.Latency:
-			return c, badf("jitter %v exceeds latency %v (uniform delays would go negative)", c.Jitter, c.Latency)
-		}
-	}
-	if v, ok := opts["errors"]; ok {
-		if c.ErrorRate, err = parseProbability("errors", v); err != nil {
-			return c, err
-		}
-	}
-	if v, ok := opts["spike"]; ok {
-		p, d, found := strings.Cut(v, ":")
-		if !found {
-			return c, badf("spike %q is not PROBABILITY:DURATION", v)
-		}
-		if c.SpikeProbability, err = parseProbability("spike probability", p); err != nil {
-			return c, err
-		}
-		if c.SpikeDelay, err = parseDuration("spike delay", d); err != nil {
-			return c, err
-		}
-	}
-	if v, ok := opts["pool"]; ok {
-		n, err := strconv.Atoi(v)
-		switch {
-		case err != nil:
-			return c, badf("pool %q is not an integer", v)
-		case n < 0:
-			return c, badf("pool must be >= 0")
-		case n > maxPool:
-			return c, badf("pool %d exceeds %d", n, maxPool)
-		}
-		c.Pool = n
-	}
-	if v, ok := opts["seed"]; ok {
-		n, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			return c, badf("seed %q is not a non-negative integer", v)
-		}
-		c.Seed = n
-	}
-	return c, nil
-}
-
-func parseFile(opts map[string]string, order []string) (FileConfig, error) {
-	c := FileConfig{Fsync: true}
-	if err := checkKeys("file", order, "dir", "fsync"); err != nil {
-		return c, err
-	}
-	if v, ok := opts["dir"]; ok {
-		if v == "" {
-			return c, badf("dir must not be empty (omit it for a temporary directory)")
-		}
-		c.Dir = v
-	}
-	if v, ok := opts["fsync"]; ok {
-		switch v {
-		case "true":
-			c.Fsync = true
-		case "false":
-			c.Fsync = false
-		default:
-			return c, badf("fsync %q is not true or false", v)
-		}
-	}
-	return c, nil
-}
-
-func parseBolt(opts map[string]string, order []string) (BoltConfig, error) {
-	var c BoltConfig
-	if err := checkKeys("bolt", order, "path"); err != nil {
-		return c, err
-	}
-	if v, ok := opts["path"]; ok {
-		if v == "" {
-			return c, badf("path must not be empty (omit it for a temporary file)")
-		}
-		c.Path = v
-	}
-	return c, nil
+	return Spec{Config: c}, nil
 }
 
 func parseDuration(name, v string) (time.Duration, error) {
@@ -370,48 +249,14 @@ func parseProbability(name, v string) (float64, error) {
 // defaults omitted, durations and numbers in Go's shortest form, so that
 // ParseSpec(s.String()) returns s for any s that ParseSpec returned.
 func (s Spec) String() string {
-	var opts []string
-	add := func(key, value string) { opts = append(opts, key+"="+value) }
-	switch s.Kind {
-	case "sim":
-		c := s.Sim
-		if c.Latency != 0 {
-			add("latency", c.Latency.String())
-		}
-		if c.Dist != DistFixed && c.Dist != "" {
-			add("dist", string(c.Dist))
-		}
-		if c.Jitter != 0 {
-			add("jitter", c.Jitter.String())
-		}
-		if c.ErrorRate != 0 {
-			add("errors", formatFloat(c.ErrorRate))
-		}
-		if c.SpikeProbability != 0 || c.SpikeDelay != 0 {
-			add("spike", formatFloat(c.SpikeProbability)+":"+c.SpikeDelay.String())
-		}
-		if c.Pool != 0 {
-			add("pool", strconv.Itoa(c.Pool))
-		}
-		if c.Seed != 0 {
-			add("seed", strconv.FormatUint(c.Seed, 10))
-		}
-	case "file":
-		if s.File.Dir != "" {
-			add("dir", s.File.Dir)
-		}
-		if !s.File.Fsync {
-			add("fsync", "false")
-		}
-	case "bolt":
-		if s.Bolt.Path != "" {
-			add("path", s.Bolt.Path)
-		}
+	if s.Config == nil {
+		return ""
 	}
+	opts := s.Config.options()
 	if len(opts) == 0 {
-		return s.Kind
+		return s.Config.Kind()
 	}
-	return s.Kind + ":" + strings.Join(opts, ",")
+	return s.Config.Kind() + ":" + strings.Join(opts, ",")
 }
 
 func formatFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }

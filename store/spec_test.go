@@ -15,14 +15,14 @@ func TestParseSpecGood(t *testing.T) {
 		want      store.Spec
 		canonical string
 	}{
-		{"memory", store.Spec{Kind: "memory"}, "memory"},
-		{"memory:", store.Spec{Kind: "memory"}, "memory"},
-		{"sim", store.Spec{Kind: "sim", Sim: store.SimConfig{Dist: store.DistFixed}}, "sim"},
-		{"sim:latency=1ms", store.Spec{Kind: "sim", Sim: store.SimConfig{Latency: time.Millisecond, Dist: store.DistFixed}}, "sim:latency=1ms"},
-		{"sim:latency=200us,dist=fixed", store.Spec{Kind: "sim", Sim: store.SimConfig{Latency: 200 * time.Microsecond, Dist: store.DistFixed}}, "sim:latency=200µs"},
+		{"memory", store.Spec{Config: store.MemoryConfig{}}, "memory"},
+		{"memory:", store.Spec{Config: store.MemoryConfig{}}, "memory"},
+		{"sim", store.Spec{Config: store.SimConfig{Dist: store.DistFixed}}, "sim"},
+		{"sim:latency=1ms", store.Spec{Config: store.SimConfig{Latency: time.Millisecond, Dist: store.DistFixed}}, "sim:latency=1ms"},
+		{"sim:latency=200us,dist=fixed", store.Spec{Config: store.SimConfig{Latency: 200 * time.Microsecond, Dist: store.DistFixed}}, "sim:latency=200µs"},
 		{
 			" sim: pool=8 , seed=42, spike=0.001:50ms, errors=0.01, jitter=200us, dist=uniform , latency=1ms ",
-			store.Spec{Kind: "sim", Sim: store.SimConfig{
+			store.Spec{Config: store.SimConfig{
 				Latency: time.Millisecond, Dist: store.DistUniform, Jitter: 200 * time.Microsecond,
 				ErrorRate: 0.01, SpikeProbability: 0.001, SpikeDelay: 50 * time.Millisecond, Pool: 8, Seed: 42,
 			}},
@@ -30,7 +30,7 @@ func TestParseSpecGood(t *testing.T) {
 		},
 		{
 			"sim:latency=1ms,dist=uniform,jitter=200us,errors=0.01,spike=0.001:50ms,pool=8,seed=42",
-			store.Spec{Kind: "sim", Sim: store.SimConfig{
+			store.Spec{Config: store.SimConfig{
 				Latency: time.Millisecond, Dist: store.DistUniform, Jitter: 200 * time.Microsecond,
 				ErrorRate: 0.01, SpikeProbability: 0.001, SpikeDelay: 50 * time.Millisecond, Pool: 8, Seed: 42,
 			}},
@@ -38,18 +38,18 @@ func TestParseSpecGood(t *testing.T) {
 		},
 		{
 			"sim:seed=7,pool=2,dist=lognormal,latency=2ms",
-			store.Spec{Kind: "sim", Sim: store.SimConfig{Latency: 2 * time.Millisecond, Dist: store.DistLognormal, Pool: 2, Seed: 7}},
+			store.Spec{Config: store.SimConfig{Latency: 2 * time.Millisecond, Dist: store.DistLognormal, Pool: 2, Seed: 7}},
 			"sim:latency=2ms,dist=lognormal,pool=2,seed=7",
 		},
-		{"sim:latency=1m,errors=1,spike=1:1m", store.Spec{Kind: "sim", Sim: store.SimConfig{Latency: time.Minute, Dist: store.DistFixed, ErrorRate: 1, SpikeProbability: 1, SpikeDelay: time.Minute}}, "sim:latency=1m0s,errors=1,spike=1:1m0s"},
-		{"sim:latency=0,errors=0,pool=0,seed=0", store.Spec{Kind: "sim", Sim: store.SimConfig{Dist: store.DistFixed}}, "sim"},
-		{"sim:spike=0:5ms", store.Spec{Kind: "sim", Sim: store.SimConfig{Dist: store.DistFixed, SpikeDelay: 5 * time.Millisecond}}, "sim:spike=0:5ms"},
-		{"sim:pool=1000000", store.Spec{Kind: "sim", Sim: store.SimConfig{Dist: store.DistFixed, Pool: 1_000_000}}, "sim:pool=1000000"},
-		{"file", store.Spec{Kind: "file", File: store.FileConfig{Fsync: true}}, "file"},
-		{"file:dir=/tmp/x,fsync=false", store.Spec{Kind: "file", File: store.FileConfig{Dir: "/tmp/x"}}, "file:dir=/tmp/x,fsync=false"},
-		{"file:fsync=true,dir=a:b=c", store.Spec{Kind: "file", File: store.FileConfig{Dir: "a:b=c", Fsync: true}}, "file:dir=a:b=c"},
-		{"bolt", store.Spec{Kind: "bolt"}, "bolt"},
-		{"bolt:path=/var/db/x.db", store.Spec{Kind: "bolt", Bolt: store.BoltConfig{Path: "/var/db/x.db"}}, "bolt:path=/var/db/x.db"},
+		{"sim:latency=1m,errors=1,spike=1:1m", store.Spec{Config: store.SimConfig{Latency: time.Minute, Dist: store.DistFixed, ErrorRate: 1, SpikeProbability: 1, SpikeDelay: time.Minute}}, "sim:latency=1m0s,errors=1,spike=1:1m0s"},
+		{"sim:latency=0,errors=0,pool=0,seed=0", store.Spec{Config: store.SimConfig{Dist: store.DistFixed}}, "sim"},
+		{"sim:spike=0:5ms", store.Spec{Config: store.SimConfig{Dist: store.DistFixed, SpikeDelay: 5 * time.Millisecond}}, "sim:spike=0:5ms"},
+		{"sim:pool=1000000", store.Spec{Config: store.SimConfig{Dist: store.DistFixed, Pool: 1_000_000}}, "sim:pool=1000000"},
+		{"file", store.Spec{Config: store.FileConfig{Fsync: true}}, "file"},
+		{"file:dir=/tmp/x,fsync=false", store.Spec{Config: store.FileConfig{Dir: "/tmp/x"}}, "file:dir=/tmp/x,fsync=false"},
+		{"file:fsync=true,dir=a:b=c", store.Spec{Config: store.FileConfig{Dir: "a:b=c", Fsync: true}}, "file:dir=a:b=c"},
+		{"bolt", store.Spec{Config: store.BoltConfig{}}, "bolt"},
+		{"bolt:path=/var/db/x.db", store.Spec{Config: store.BoltConfig{Path: "/var/db/x.db"}}, "bolt:path=/var/db/x.db"},
 	} {
 		t.Run(tc.spec, func(t *testing.T) {
 			got, err := store.ParseSpec(tc.spec)

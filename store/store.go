@@ -44,16 +44,22 @@ var (
 	ErrSpec = errors.New("store: bad spec")
 )
 
-// Stats are a store's own figures over its lifetime. A backend that can
-// report them implements StatsReporter.
+// Stats are a store's figures since it was made or last reset. The
+// Instrumented wrapper measures the calls, failures, in-flight peak and
+// realised latency of any store; a backend reports what only it knows
+// (ErrorsInjected, ConfiguredLatencyNs) through StatsReporter.
 type Stats struct {
-	Ops            int64 // calls of Put, Get, Delete and List
-	InflightMax    int64 // peak number of calls in flight at once
-	LatencyP50Ns   int64 // realised latency of calls, median
-	LatencyP99Ns   int64 // realised latency of calls, 99th percentile
-	ErrorsInjected int64 // failures injected (sim only)
-	// ConfiguredLatencyNs is the configured mean latency (sim only), so a
-	// report can show realised beside configured.
+	Ops             int64 // calls of Put, Get, Delete and List that returned
+	Errors          int64 // calls that returned an error other than ErrNotFound
+	InflightMax     int64 // peak number of calls in flight at once
+	LatencyMeanNs   int64 // realised latency of calls, mean (exact)
+	LatencyStddevNs int64 // realised latency of calls, standard deviation
+	LatencyP50Ns    int64 // realised latency of calls, median
+	LatencyP99Ns    int64 // realised latency of calls, 99th percentile
+	ErrorsInjected  int64 // failures injected (sim only)
+	// ConfiguredLatencyNs is the mean of the configured delay, spikes
+	// included (sim only, SimConfig.MeanLatency), so a report can show
+	// the realised mean beside it.
 	ConfiguredLatencyNs int64
 }
 
@@ -64,7 +70,7 @@ type StatsReporter interface{ Stats() Stats }
 // can discard the figures of its warm-up.
 type StatsResetter interface{ ResetStats() }
 
-// Hook is called around every store call by a Hooked store; tests use it to
-// force interleavings (block a call until another goroutine reaches a point)
-// without sleeping.
+// Hook is called around every store call by an Instrumented store (see
+// Hooks); tests use it to force interleavings (block a call until another
+// goroutine reaches a point) without sleeping.
 type Hook func(ctx context.Context, op, key string)

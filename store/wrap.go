@@ -2,116 +2,190 @@ package store
 
 import (
 	"context"
+	"errors"
+	"sync/atomic"
+	"time"
+	"unsafe"
 
+	"lockbench/internal/loghist"
 	"lockbench/lock"
 )
 
-// Traced wraps s so that every call is bracketed by lock.BeginIO/EndIO: the
-// locks the caller holds (per the lock.Trace in its context) are charged
-// held_io for the call's duration. The runner wraps every store it gives a
-// strategy, so a strategy cannot under-report the I/O it does under a lock.
-func Traced(s Store) Store { return &traced{s} }
-
-type traced struct{ s Store }
-
-func (t *traced) Put(ctx context.Context, key string, value []byte) error {
-	lock.BeginIO(ctx)
-	defer lock.EndIO(ctx)
-	return t.s.Put(ctx, key, value)
+// Hooks run around every call of an Instrumented store: Before before the
+// call reaches the wrapped store, After once it has returned; either may be
+// nil. op is "put", "get", "delete" or "list" (key is the prefix for
+// list). Tests block inside a hook to force an interleaving without
+// sleeping.
+type Hooks struct {
+	Before, After Hook
 }
 
-func (t *traced) Get(ctx context.Context, key string) ([]byte, error) {
-	lock.BeginIO(ctx)
-	defer lock.EndIO(ctx)
-	return t.s.Get(ctx, key)
+// Instrumented is the wrapper every store a strategy uses goes through (the
+// runner wraps the store it opens, tests wrap theirs), so that every
+// backend — memory, sim, file, bolt or a user's — is measured the same way:
+//
+//   - each call is bracketed by lock.BeginIO/EndIO, so the locks the caller
+//     holds (per the lock.Trace in its context) are charged held_io for the
+//     call's duration, and a strategy cannot under-report the I/O it does
+//     under a lock;
+//   - Stats counts the calls, the failed ones (ErrNotFound is an answer,
+//     not a failure), the peak number in flight at once, and the realised
+//     latency of each call as its caller saw it (for the sim store: pool
+//     queueing, the injected delay and the map operation);
+//   - Hooks, when given, run around each call.
+//
+// Stats adds what the wrapped store reports of itself (the sim store's
+// injected failures and configured latency).
+type Instrumented struct {
+	s     Store
+	hooks Hooks
+
+	// Each figure on its own cache line: every call updates them.
+	shards      [statShards]statShard
+	inflight    paddedInt64
+	inflightMax paddedInt64
 }
 
-func (t *traced) Delete(ctx context.Context, key string) error {
-	lock.BeginIO(ctx)
-	defer lock.EndIO(ctx)
-	return t.s.Delete(ctx, key)
+var (
+	_ Store         = (*Instrumented)(nil)
+	_ StatsReporter = (*Instrumented)(nil)
+	_ StatsResetter = (*Instrumented)(nil)
+	_ Injector      = (*Instrumented)(nil)
+)
+
+// statShards spreads the latency histogram over a few shards, picked by
+// the caller's stack address: with a fixed latency a thousand callers
+// record into the same few buckets, and one set of counters would bounce
+// between CPUs.
+const statShards = 4
+
+type statShard struct {
+	latency loghist.Histogram // loghist.Fine, ns
+	sumNs   atomic.Int64
+	errors  atomic.Int64
+	_       [64 - 8 - 8]byte
 }
 
-func (t *traced) List(ctx context.Context, prefix string) ([]string, error) {
-	lock.BeginIO(ctx)
-	defer lock.EndIO(ctx)
-	return t.s.List(ctx, prefix)
+type paddedInt64 struct {
+	atomic.Int64
+	_ [56]byte
 }
 
-func (t *traced) Close() error { return t.s.Close() }
-
-// Stats forwards to the wrapped store when it reports stats.
-func (t *traced) Stats() Stats {
-	if r, ok := t.s.(StatsReporter); ok {
-		return r.Stats()
+// Instrument wraps s. Close closes s.
+func Instrument(s Store, hooks Hooks) *Instrumented {
+	w := &Instrumented{s: s, hooks: hooks}
+	for i := range w.shards {
+		w.shards[i].latency.Init(loghist.Fine)
 	}
-	return Stats{}
+	return w
 }
 
-// ResetStats forwards to the wrapped store when it can reset stats.
-func (t *traced) ResetStats() { resetStats(t.s) }
+// clockBase is the origin of the wrapper's monotonic clock readings:
+// time.Since(clockBase) reads only the monotonic clock, half the cost of
+// time.Now.
+var clockBase = time.Now()
 
-// Unwrap returns the wrapped store.
-func (t *traced) Unwrap() Store { return t.s }
-
-// Hooked wraps s so that before(ctx, op, key) runs before every call and
-// after(ctx, op, key) after it; either may be nil. op is "put", "get",
-// "delete" or "list" (key is the prefix for list). Tests block inside a hook
-// to force an interleaving.
-func Hooked(s Store, before, after Hook) Store { return &hooked{s: s, before: before, after: after} }
-
-type hooked struct {
-	s             Store
-	before, after Hook
-}
-
-func (h *hooked) call(ctx context.Context, op, key string, f func() error) error {
-	if h.before != nil {
-		h.before(ctx, op, key)
+func (w *Instrumented) call(ctx context.Context, op, key string, f func() error) error {
+	lock.BeginIO(ctx)
+	defer lock.EndIO(ctx)
+	if w.hooks.Before != nil {
+		w.hooks.Before(ctx, op, key)
 	}
+	in := w.inflight.Add(1)
+	for peak := w.inflightMax.Load(); in > peak && !w.inflightMax.CompareAndSwap(peak, in); peak = w.inflightMax.Load() {
+	}
+	start := time.Since(clockBase)
 	err := f()
-	if h.after != nil {
-		h.after(ctx, op, key)
+	took := int64(time.Since(clockBase) - start)
+	w.inflight.Add(-1)
+	var anchor byte // goroutine stacks lie apart: spreads callers over shards
+	sh := &w.shards[int(uintptr(unsafe.Pointer(&anchor))>>12)%statShards]
+	sh.latency.Record(took)
+	sh.sumNs.Add(took)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		sh.errors.Add(1)
+	}
+	if w.hooks.After != nil {
+		w.hooks.After(ctx, op, key)
 	}
 	return err
 }
 
-func (h *hooked) Put(ctx context.Context, key string, value []byte) error {
-	return h.call(ctx, "put", key, func() error { return h.s.Put(ctx, key, value) })
+// Put implements Store.
+func (w *Instrumented) Put(ctx context.Context, key string, value []byte) error {
+	return w.call(ctx, "put", key, func() error { return w.s.Put(ctx, key, value) })
 }
 
-func (h *hooked) Get(ctx context.Context, key string) (v []byte, err error) {
-	err = h.call(ctx, "get", key, func() error { v, err = h.s.Get(ctx, key); return err })
+// Get implements Store.
+func (w *Instrumented) Get(ctx context.Context, key string) (v []byte, err error) {
+	err = w.call(ctx, "get", key, func() error { v, err = w.s.Get(ctx, key); return err })
 	return v, err
 }
 
-func (h *hooked) Delete(ctx context.Context, key string) error {
-	return h.call(ctx, "delete", key, func() error { return h.s.Delete(ctx, key) })
+// Delete implements Store.
+func (w *Instrumented) Delete(ctx context.Context, key string) error {
+	return w.call(ctx, "delete", key, func() error { return w.s.Delete(ctx, key) })
 }
 
-func (h *hooked) List(ctx context.Context, prefix string) (keys []string, err error) {
-	err = h.call(ctx, "list", prefix, func() error { keys, err = h.s.List(ctx, prefix); return err })
+// List implements Store.
+func (w *Instrumented) List(ctx context.Context, prefix string) (keys []string, err error) {
+	err = w.call(ctx, "list", prefix, func() error { keys, err = w.s.List(ctx, prefix); return err })
 	return keys, err
 }
 
-func (h *hooked) Close() error { return h.s.Close() }
-
-// Stats forwards to the wrapped store when it reports stats.
-func (h *hooked) Stats() Stats {
-	if r, ok := h.s.(StatsReporter); ok {
-		return r.Stats()
-	}
-	return Stats{}
-}
-
-// ResetStats forwards to the wrapped store when it can reset stats.
-func (h *hooked) ResetStats() { resetStats(h.s) }
+// Close implements Store: it closes the wrapped store.
+func (w *Instrumented) Close() error { return w.s.Close() }
 
 // Unwrap returns the wrapped store.
-func (h *hooked) Unwrap() Store { return h.s }
+func (w *Instrumented) Unwrap() Store { return w.s }
 
-func resetStats(s Store) {
-	if r, ok := s.(StatsResetter); ok {
+// Stats implements StatsReporter: the wrapper's figures since it was made
+// or last reset, with the wrapped store's own (ErrorsInjected,
+// ConfiguredLatencyNs) when it reports them.
+func (w *Instrumented) Stats() Stats {
+	var st Stats
+	if r, ok := w.s.(StatsReporter); ok {
+		own := r.Stats()
+		st.ErrorsInjected, st.ConfiguredLatencyNs = own.ErrorsInjected, own.ConfiguredLatencyNs
+	}
+	counts := loghist.NewCounts(loghist.Fine)
+	var sum int64
+	for i := range w.shards {
+		sh := &w.shards[i]
+		sh.latency.AddTo(&counts)
+		sum += sh.sumNs.Load()
+		st.Errors += sh.errors.Load()
+	}
+	st.Ops = counts.Count()
+	st.InflightMax = w.inflightMax.Load()
+	if st.Ops > 0 {
+		st.LatencyMeanNs = sum / st.Ops
+		st.LatencyStddevNs = int64(counts.Stddev())
+		st.LatencyP50Ns = counts.Quantile(0.50)
+		st.LatencyP99Ns = counts.Quantile(0.99)
+	}
+	return st
+}
+
+// ResetStats implements StatsResetter: the runner zeroes the figures after
+// warm-up. Calls in flight during the reset may be counted on either side.
+func (w *Instrumented) ResetStats() {
+	for i := range w.shards {
+		sh := &w.shards[i]
+		sh.latency.Reset()
+		sh.sumNs.Store(0)
+		sh.errors.Store(0)
+	}
+	w.inflightMax.Store(w.inflight.Load())
+	if r, ok := w.s.(StatsResetter); ok {
 		r.ResetStats()
+	}
+}
+
+// SetInjection implements Injector: it switches the wrapped store's
+// injection, if it has any.
+func (w *Instrumented) SetInjection(on bool) {
+	if inj, ok := w.s.(Injector); ok {
+		inj.SetInjection(on)
 	}
 }

@@ -76,9 +76,12 @@ type shard struct {
 	mu      sync.Mutex
 	pending deadlineHeap
 	// earliest and earliestSlack publish the top of pending (MaxInt64:
-	// empty) for readers that do not take mu.
-	earliest, earliestSlack atomic.Int64
-	_                       [80]byte // shards on separate cache lines
+	// empty) for readers that do not take mu; size publishes its length.
+	earliest, earliestSlack, size atomic.Int64
+	_                             [72]byte // shards on separate cache lines
+	// lateness is Delay's estimate of the wake-up latency of the
+	// shard's sleepers (see lateness.go).
+	lateness latenessTable
 }
 
 const (
@@ -87,11 +90,6 @@ const (
 	slackDiv    = 16 // slack: 1/16 of the delay
 	maxSlack    = time.Millisecond
 )
-
-var base = time.Now()
-
-// now is the monotonic time since base, in ns; deadlines are in its units.
-func now() int64 { return int64(time.Since(base)) }
 
 func slackFor(d int64) int64 { return min(max(d/slackDiv, int64(margin)), int64(maxSlack)) }
 
@@ -111,8 +109,9 @@ func newAlarm() *alarm {
 
 func precise() bool { return theAlarm() != nil }
 
-// publish updates the shard's earliest; the caller holds mu.
+// publish updates the shard's earliest and size; the caller holds mu.
 func (s *shard) publish() {
+	s.size.Store(int64(len(s.pending)))
 	if len(s.pending) == 0 {
 		s.earliest.Store(math.MaxInt64)
 		return
@@ -188,7 +187,9 @@ func (a *alarm) register(shard int, deadline, t int64) (armed bool) {
 	s.mu.Lock()
 	s.pending.push(deadlineEntry{deadline: deadline, slack: slack})
 	if s.pending[0].deadline == deadline {
-		s.publish() // only a new earliest needs publishing
+		s.publish() // a new earliest
+	} else {
+		s.size.Store(int64(len(s.pending)))
 	}
 	s.mu.Unlock()
 	// Published the deadline, then read the alarm; rearm, after it
@@ -255,13 +256,22 @@ func (a *alarm) earliest() (deadline, slack int64) {
 }
 
 // begin starts a sleep of d and returns its deadline and how long to sleep
-// on a runtime timer; woke must follow.
-func (a *alarm) begin(d time.Duration) (deadline int64, sleep time.Duration) {
+// on a runtime timer; woke must follow. With compensate, the deadline is
+// earlier than d by the shard's estimate of the lateness of sleeps like
+// this one, and regime is what observe needs to learn from it.
+func (a *alarm) begin(d time.Duration, compensate bool) (deadline int64, sleep time.Duration, r regime) {
 	// Goroutine stacks lie apart: the address of a local spreads
 	// sleepers over the shards.
 	var anchor byte
 	shard := int(uintptr(unsafe.Pointer(&anchor))>>12) % alarmShards
 	t := now()
+	if compensate {
+		// The shard's sleepers times the shards: the number pending.
+		s := &a.shards[shard]
+		r = regime{d: int64(d), pending: s.size.Load() * alarmShards, shard: shard}
+		d -= time.Duration(s.lateness.estimate(r.d, r.pending))
+		r.aim = t + int64(d)
+	}
 	deadline = t + int64(d)
 	if a.register(shard, deadline, t) {
 		// The runtime timer must not expire after the alarm, or the
@@ -269,9 +279,16 @@ func (a *alarm) begin(d time.Duration) (deadline int64, sleep time.Duration) {
 		// a system call, sleep only what is left. Otherwise the little
 		// time since t is well inside margin, and a clock reading is
 		// saved.
-		return deadline, time.Duration(deadline - now())
+		return deadline, time.Duration(deadline - now()), r
 	}
-	return deadline, d
+	return deadline, d, r
+}
+
+// regime identifies a compensated sleep for its lateness estimate.
+type regime struct {
+	d, pending int64
+	shard      int
+	aim        int64 // the deadline aimed at, in now() units
 }
 
 func sleep(d time.Duration) {
@@ -280,7 +297,20 @@ func sleep(d time.Duration) {
 		time.Sleep(d)
 		return
 	}
-	deadline, left := a.begin(d)
+	deadline, left, _ := a.begin(d, false)
 	time.Sleep(left)
 	a.woke(deadline)
+}
+
+func delay(d time.Duration) {
+	a := theAlarm()
+	if a == nil {
+		delayPlain(d)
+		return
+	}
+	deadline, left, r := a.begin(d, true)
+	time.Sleep(left)
+	late := now() - r.aim
+	a.woke(deadline)
+	a.shards[r.shard].lateness.observe(r.d, r.pending, late)
 }

@@ -67,6 +67,57 @@ func SleepContext(ctx context.Context, d time.Duration) error {
 	}
 }
 
+// Delay pauses for d, or until ctx is done, whichever comes first; in the
+// second case it returns ctx.Err() (within CancelLatency). Unlike Sleep,
+// which lasts at least d and so ends late by the wake-up latency (tens of
+// microseconds), Delay aims at d on the median: it wakes earlier by the
+// median lateness that recent sleeps like it have shown (see lateness.go),
+// so about half its delays end a little before d and half a little after,
+// and its realised median is d to within a few microseconds. It is for
+// injected latency, where the service time's distribution matters, not a
+// lower bound; a pacer that must never start early uses SleepUntil.
+func Delay(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	if ctx.Done() == nil {
+		delay(d)
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	deadline := now() + int64(d)
+	for {
+		// Plain steps until the last, which is compensated.
+		left := time.Duration(deadline - now())
+		if left <= CancelLatency {
+			delay(left)
+			return ctx.Err()
+		}
+		Sleep(CancelLatency)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+}
+
+// plainLateness is the lateness estimate of delayPlain, by delay only.
+var plainLateness latenessTable
+
+// delayPlain is delay on plain time.Sleep (no alarm).
+func delayPlain(d time.Duration) {
+	aim := d - time.Duration(plainLateness.estimate(int64(d), 0))
+	start := now()
+	time.Sleep(aim)
+	plainLateness.observe(int64(d), 0, now()-start-int64(aim))
+}
+
+var base = time.Now()
+
+// now is the monotonic time since base, in ns; deadlines are in its units.
+func now() int64 { return int64(time.Since(base)) }
+
 // CancelLatency bounds how late SleepContext returns after its context is
 // done.
 const CancelLatency = 10 * time.Millisecond

@@ -7,3 +7,5 @@ import "time"
 func precise() bool { return false }
 
 func sleep(d time.Duration) { time.Sleep(d) }
+
+func delay(d time.Duration) { delayPlain(d) }

@@ -293,11 +293,11 @@ func applyOverrides(spec *workload.Spec, f *runFlags) (*workload.Spec, error) {
 			return nil, overrideError(out.Name, err, f.set)
 		}
 	}
-	storeSpec, err := store.ParseSpec(out.Store)
+	storeSpec, err := out.StoreSpec()
 	if err != nil {
 		return nil, badInput("run: workload %s: %v", out.Name, err)
 	}
-	if err := checkStorePath(storeSpec); err != nil {
+	if err := store.CheckPath(storeSpec); err != nil {
 		flagOrWorkload := "workload " + out.Name
 		if f.set["store"] {
 			flagOrWorkload = "--store"
@@ -323,38 +323,6 @@ func overrideError(workloadName string, err error, set map[string]bool) error {
 		return badInput("run: --%s: %s", flagName, we.Message)
 	}
 	return badInput("run: workload %s with the flags given: %s: %s", workloadName, we.Field, we.Message)
-}
-
-// checkStorePath checks, without creating anything, that a file or bolt
-// store's path can be created: a path under a regular file would otherwise
-// fail every run of the sweep, after results.json was written.
-func checkStorePath(s store.Spec) error {
-	var path, dir string
-	switch {
-	case s.Kind == "file" && s.File.Dir != "":
-		path, dir = s.File.Dir, s.File.Dir
-	case s.Kind == "bolt" && s.Bolt.Path != "":
-		if st, err := os.Stat(s.Bolt.Path); err == nil && st.IsDir() {
-			return fmt.Errorf("store path %s is a directory", s.Bolt.Path)
-		}
-		path, dir = s.Bolt.Path, filepath.Dir(s.Bolt.Path)
-	default:
-		return nil
-	}
-	// The nearest existing ancestor must be a directory. (Stat of a path
-	// under a regular file fails with ENOTDIR, not ENOENT: walk up on any
-	// error.)
-	for p := filepath.Clean(dir); ; p = filepath.Dir(p) {
-		if st, err := os.Stat(p); err == nil {
-			if !st.IsDir() {
-				return fmt.Errorf("store path %s: %s is not a directory", path, p)
-			}
-			return nil
-		}
-		if p == filepath.Dir(p) {
-			return nil
-		}
-	}
 }
 
 // prepareOutDir creates dir if needed and checks it is writable, so a bad

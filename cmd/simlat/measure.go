@@ -14,7 +14,7 @@ import (
 // called by every caller in a loop, and close releases what prepare made.
 type mechanism func(d time.Duration) (wait func() error, close func() error, err error)
 
-var mechanismNames = []string{"time.Sleep", "timing.Sleep", "sim"}
+var mechanismNames = []string{"time.Sleep", "timing.Sleep", "timing.Delay", "sim"}
 
 func mechanismByName(name string) (mechanism, bool) {
 	switch name {
@@ -26,12 +26,18 @@ func mechanismByName(name string) (mechanism, bool) {
 		return func(d time.Duration) (func() error, func() error, error) {
 			return func() error { timing.Sleep(d); return nil }, noClose, nil
 		}, true
+	case "timing.Delay":
+		return func(d time.Duration) (func() error, func() error, error) {
+			return func() error { return timing.Delay(context.Background(), d) }, noClose, nil
+		}, true
 	case "sim":
 		return func(d time.Duration) (func() error, func() error, error) {
-			s, err := store.Open("sim:latency=" + d.String())
+			raw, err := store.Open("sim:latency=" + d.String())
 			if err != nil {
 				return nil, nil, err
 			}
+			// Through the wrapper every store goes through in a run.
+			s := store.Instrument(raw, store.Hooks{})
 			// A cancellable context, as the runner's workers have.
 			ctx, cancel := context.WithCancel(context.Background())
 			if err := s.Put(ctx, "k", []byte("v")); err != nil {

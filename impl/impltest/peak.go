@@ -29,7 +29,7 @@ func testPeakStoreWrites(t *testing.T, s impl.Strategy, opts Options) {
 	}
 	gate := newGateStore(store.NewMemory())
 	sys, err := s.New(impl.Deps{
-		Store:  store.Traced(gate),
+		Store:  store.Instrument(gate, store.Hooks{}),
 		Locks:  lock.NewSet(true),
 		Clock:  ctxsys.NewFakeClock(epoch),
 		Config: ctxsys.Config{MaxContexts: 2 * peakWorkers},

@@ -118,7 +118,7 @@ func newHarness(t *testing.T, s impl.Strategy, opts Options, cfg ctxsys.Config) 
 	h.ctx = lock.WithTrace(context.Background(), h.trace)
 	h.faults = &faultStore{Store: h.mem}
 	sys, err := s.New(impl.Deps{
-		Store:  store.Traced(h.faults),
+		Store:  store.Instrument(h.faults, store.Hooks{}),
 		Locks:  h.locks,
 		Clock:  h.clock,
 		Config: cfg,

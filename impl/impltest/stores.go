@@ -13,7 +13,7 @@ import (
 var ErrInjected = errors.New("impltest: injected store failure")
 
 // faultStore fails the next call of an armed kind ("put" or "delete") once.
-// store.Hooked can observe calls but not fail them.
+// store.Instrument's hooks can observe calls but not fail them.
 type faultStore struct {
 	store.Store
 	mu    sync.Mutex

@@ -41,7 +41,7 @@ func newFixture(t *testing.T, cfg ctxsys.Config) *fixture {
 	t.Helper()
 	f := &fixture{mem: store.NewMemory(), gate: &gate{}, clock: ctxsys.NewFakeClock(epoch), locks: lock.NewSet(true)}
 	sys, err := sharded.New(impl.Deps{
-		Store:  store.Traced(store.Hooked(f.mem, f.gate.before, f.gate.after)),
+		Store:  store.Instrument(f.mem, store.Hooks{Before: f.gate.before, After: f.gate.after}),
 		Locks:  f.locks,
 		Clock:  f.clock,
 		Config: cfg,

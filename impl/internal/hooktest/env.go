@@ -32,7 +32,7 @@ func NewEnv(t *testing.T, newSystem func(impl.Deps) (*impl.System, error), cfg c
 	t.Helper()
 	e := &Env{Mem: store.NewMemory(), Locks: lock.NewSet(true), Clock: ctxsys.NewFakeClock(T0)}
 	sys, err := newSystem(impl.Deps{
-		Store:  store.Traced(store.Hooked(e.Mem, before, after)),
+		Store:  store.Instrument(e.Mem, store.Hooks{Before: before, After: after}),
 		Locks:  e.Locks,
 		Clock:  e.Clock,
 		Config: cfg.WithDefaults(),

@@ -32,7 +32,7 @@ func Call(op, key string) Match {
 }
 
 // Gate parks the first store call its Match selects until Release; later
-// calls pass. Use Before as the before hook of store.Hooked.
+// calls pass. Use Before as the Before hook of store.Instrument.
 type Gate struct {
 	match   Match
 	taken   atomic.Bool
@@ -104,7 +104,7 @@ func (b *Barrier) Wait() error {
 }
 
 // InFlight counts the store calls of the selected ops in flight and keeps
-// the peak. Use Before and After as the hooks of store.Hooked; Inside, if
+// the peak. Use Before and After as the hooks of store.Instrument; Inside, if
 // set, runs while a call is counted (e.g. a barrier, or yields to give a
 // second call the chance to enter).
 type InFlight struct {
