@@ -89,3 +89,48 @@ func ExampleSleep() {
 	fmt.Println(time.Since(start) >= 300*time.Microsecond)
 	// Output: true
 }
+
+func TestDelayContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := timing.Delay(ctx, time.Hour); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Delay(cancelled) = %v", err)
+	}
+	if err := timing.Delay(ctx, 0); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Delay(cancelled, 0) = %v", err)
+	}
+	if err := timing.Delay(context.Background(), -time.Second); err != nil {
+		t.Fatalf("Delay(-1s) = %v", err)
+	}
+	ctx, cancel = context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- timing.Delay(ctx, time.Hour) }()
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Delay cancelled while waiting = %v", err)
+	}
+}
+
+// TestConcurrentDelays: compensated sleepers of several delays, with and
+// without a context, leave the alarm at rest.
+func TestConcurrentDelays(t *testing.T) {
+	var wg sync.WaitGroup
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for i := range 100 {
+		wg.Go(func() {
+			d := time.Duration(1+i%7) * 53 * time.Microsecond
+			for range 5 {
+				c := context.Background()
+				if i%2 == 0 {
+					c = ctx
+				}
+				if err := timing.Delay(c, d); err != nil {
+					t.Errorf("delay %d: %v", i, err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	timing.CheckQuiescent(t)
+}

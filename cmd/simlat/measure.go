@@ -55,9 +55,9 @@ func noClose() error { return nil }
 
 // result holds the figures of one mechanism in one case.
 type result struct {
-	calls      int
-	p50, p99   time.Duration
-	cpuPerCall time.Duration
+	calls          int
+	p50, p99, mean time.Duration
+	cpuPerCall     time.Duration
 }
 
 // warmup lets callers spread out before measuring: they start staggered
@@ -112,10 +112,15 @@ func measure(mech mechanism, c aCase, duration time.Duration) (result, error) {
 		return result{}, nil // a stalled machine: the row says so
 	}
 	slices.Sort(all)
+	var sum time.Duration
+	for _, d := range all {
+		sum += d
+	}
 	return result{
 		calls:      len(all),
 		p50:        all[len(all)/2],
 		p99:        all[len(all)*99/100],
+		mean:       sum / time.Duration(len(all)),
 		cpuPerCall: cpu / time.Duration(len(all)),
 	}, nil
 }
