@@ -34,7 +34,7 @@ const (
 	// KindLittlesLaw: closed loop, throughput × mean latency / concurrency
 	// is outside 0.9–1.1, so the harness mismeasures (or think time is on).
 	KindLittlesLaw = "littles-law"
-	// KindStoreLatency: the realised store latency (p50) is off the
+	// KindStoreLatency: the realised store latency (mean) is off the
 	// configured one by more than 10% and 100µs.
 	KindStoreLatency = "store-latency"
 	// KindSpread: the coefficient of variation of throughput across
@@ -62,6 +62,7 @@ const (
 	littlesLawHigh            = 1.1
 	storeLatencyRelative      = 0.10
 	storeLatencyAbsolute      = 100 * time.Microsecond
+	storeLatencyNoise         = 4 // standard errors of the realised mean
 	spreadCV                  = 0.10
 	pacerLatenessLimit        = 100 * time.Microsecond
 )
@@ -129,12 +130,17 @@ func runWarnings(r results.Run) []Warning {
 		add(KindLittlesLaw, "Little's law ratio %.2f outside %.1f–%.1f: throughput × mean latency ≠ concurrency, the harness mismeasures (or think time is on)",
 			r.LittlesLawRatio, littlesLawLow, littlesLawHigh)
 	}
-	if s := r.Store; s.ConfiguredLatencyNs > 0 && s.Ops > 0 {
-		off := s.LatencyP50Ns - s.ConfiguredLatencyNs
+	// Like with like: the realised mean against the configured mean (the
+	// median of an exponential delay is ln 2 of its mean, not an error).
+	// A deviation within storeLatencyNoise standard errors of the mean is
+	// noise of a skewed distribution over few calls, not a slow store.
+	if s := r.Store; s.ConfiguredLatencyNs > 0 && s.Ops > 0 && s.LatencyMeanNs > 0 {
+		off := s.LatencyMeanNs - s.ConfiguredLatencyNs
+		noise := storeLatencyNoise * float64(s.LatencyStddevNs) / math.Sqrt(float64(s.Ops))
 		if math.Abs(float64(off)) > storeLatencyRelative*float64(s.ConfiguredLatencyNs) &&
-			time.Duration(abs(off)) > storeLatencyAbsolute {
-			add(KindStoreLatency, "realised store latency p50 %v is %+.0f%% off the configured %v",
-				time.Duration(s.LatencyP50Ns), 100*float64(off)/float64(s.ConfiguredLatencyNs), time.Duration(s.ConfiguredLatencyNs))
+			time.Duration(abs(off)) > storeLatencyAbsolute && math.Abs(float64(off)) > noise {
+			add(KindStoreLatency, "realised store latency mean %v is %+.0f%% off the configured mean %v",
+				time.Duration(s.LatencyMeanNs), 100*float64(off)/float64(s.ConfiguredLatencyNs), time.Duration(s.ConfiguredLatencyNs))
 		}
 	}
 	if r.CensoredOps > 0 {

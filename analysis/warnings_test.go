@@ -22,16 +22,36 @@ func TestWarnings(t *testing.T) {
 		{"little's law high", healthy(), func(r *results.Run) { r.LittlesLawRatio = 1.2 }, KindLittlesLaw, 0},
 		{"little's law ignored open loop", healthy(), func(r *results.Run) { r.LittlesLawRatio = 0.5; r.Arrival = "open" }, "", 0},
 		{"store slow", healthy(), func(r *results.Run) {
-			r.Store = results.StoreFigures{Ops: 10, ConfiguredLatencyNs: 1e6, LatencyP50Ns: 1.2e6}
+			r.Store = results.StoreFigures{Ops: 10, ConfiguredLatencyNs: 1e6, LatencyMeanNs: 1.2e6, LatencyP50Ns: 1.2e6}
 		}, KindStoreLatency, 0},
 		{"store fast", healthy(), func(r *results.Run) {
-			r.Store = results.StoreFigures{Ops: 10, ConfiguredLatencyNs: 10e6, LatencyP50Ns: 8e6}
+			r.Store = results.StoreFigures{Ops: 10, ConfiguredLatencyNs: 10e6, LatencyMeanNs: 8e6, LatencyP50Ns: 8e6}
 		}, KindStoreLatency, 0},
 		{"store off by 20% but 20µs", healthy(), func(r *results.Run) {
-			r.Store = results.StoreFigures{Ops: 10, ConfiguredLatencyNs: 100e3, LatencyP50Ns: 120e3}
+			r.Store = results.StoreFigures{Ops: 10, ConfiguredLatencyNs: 100e3, LatencyMeanNs: 120e3}
 		}, "", 0},
 		{"store off by 200µs but 2%", healthy(), func(r *results.Run) {
-			r.Store = results.StoreFigures{Ops: 10, ConfiguredLatencyNs: 10e6, LatencyP50Ns: 10.2e6}
+			r.Store = results.StoreFigures{Ops: 10, ConfiguredLatencyNs: 10e6, LatencyMeanNs: 10.2e6}
+		}, "", 0},
+		// dist=exp: the median is ln 2 × the mean; the mean is on time.
+		{"exponential store on time", healthy(), func(r *results.Run) {
+			r.Store = results.StoreFigures{Ops: 100_000, ConfiguredLatencyNs: 1e6, LatencyMeanNs: 1.01e6,
+				LatencyStddevNs: 1e6, LatencyP50Ns: 774e3, LatencyP99Ns: 4.6e6}
+		}, "", 0},
+		{"exponential store slow", healthy(), func(r *results.Run) {
+			r.Store = results.StoreFigures{Ops: 100_000, ConfiguredLatencyNs: 1e6, LatencyMeanNs: 1.2e6,
+				LatencyStddevNs: 1.2e6, LatencyP50Ns: 830e3, LatencyP99Ns: 5.5e6}
+		}, KindStoreLatency, 0},
+		// 100 calls of an exponential delay: the mean's standard error is
+		// 10%, so 15% off is noise, not a slow store.
+		{"exponential store, few calls", healthy(), func(r *results.Run) {
+			r.Store = results.StoreFigures{Ops: 100, ConfiguredLatencyNs: 1e6, LatencyMeanNs: 1.15e6,
+				LatencyStddevNs: 1e6, LatencyP50Ns: 800e3}
+		}, "", 0},
+		// Results written before the mean was measured have no mean:
+		// nothing to compare like with like.
+		{"no realised mean", healthy(), func(r *results.Run) {
+			r.Store = results.StoreFigures{Ops: 100, ConfiguredLatencyNs: 1e6, LatencyP50Ns: 774e3}
 		}, "", 0},
 		{"failed", healthy(), func(r *results.Run) { r.Status = results.StatusFailed; r.Reason = "boom" }, KindFailed, 0},
 		{"interrupted", healthy(), func(r *results.Run) { r.Status = results.StatusInterrupted }, KindInterrupted, 0},

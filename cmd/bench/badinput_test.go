@@ -147,6 +147,11 @@ func TestBadInput(t *testing.T) {
 		{name: "bolt path under a regular file", args: quick("--store", "bolt:path="+filepath.Join(regularFile, "x.db")), culprit: []string{"--store", regularFile}},
 		{name: "bolt path is a directory", args: quick("--store", "bolt:path="+dir), culprit: []string{"--store", dir}},
 		{name: "file dir under a regular file", args: quick("--store", "file:dir="+filepath.Join(regularFile, "a", "b")), culprit: []string{"--store", regularFile}},
+		{name: "file dir is a regular file", args: quick("--store", "file:dir="+regularFile), culprit: []string{"--store", `"` + regularFile + `"`, "not a directory"}},
+		// Even root cannot make a directory in /proc: a path that passes
+		// every check on paper and cannot be written.
+		{name: "file dir that cannot be made", args: quick("--store", "file:dir=/proc/lockbench-store"), culprit: []string{"--store", `"/proc/lockbench-store"`}},
+		{name: "bolt file that cannot be made", args: quick("--store", "bolt:path=/proc/lockbench/x.db"), culprit: []string{"--store", `"/proc/lockbench/x.db"`}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
