@@ -30,8 +30,15 @@ import (
 // sleepers updating one regime at once may lose a step, which an
 // estimate can afford, and no lock or contended read-modify-write is added
 // to a sleep.
+//
+// A delay drawn from a distribution (the sim store's exp, uniform,
+// lognormal) falls into many regimes, each seen rarely at first: a regime
+// not yet observed starts from the latest estimate of any delay with as
+// many pending sleepers, since for a lone sleeper the wake-up latency
+// hardly depends on the delay.
 type latenessTable struct {
-	est [pendingRegimes][delayRegimes]atomic.Int64 // ns
+	est    [pendingRegimes][delayRegimes]atomic.Int64 // ns; 0: not yet observed
+	latest [pendingRegimes]atomic.Int64               // the last estimate set in the row
 }
 
 const (
@@ -54,7 +61,11 @@ func regimeOf(d, pending int64) (p, dr int) {
 // estimated median lateness of its regime, at most half of d.
 func (l *latenessTable) estimate(d, pending int64) int64 {
 	p, dr := regimeOf(d, pending)
-	return min(l.est[p][dr].Load(), d/2)
+	e := l.est[p][dr].Load()
+	if e == 0 {
+		e = l.latest[p].Load()
+	}
+	return min(e, d/2)
 }
 
 // observe records that a sleep of d, with pending sleepers, woke late
@@ -63,11 +74,18 @@ func (l *latenessTable) observe(d, pending, late int64) {
 	p, dr := regimeOf(d, pending)
 	e := &l.est[p][dr]
 	cur := e.Load()
+	if cur == 0 {
+		cur = l.latest[p].Load()
+	}
 	step := max(cur/16, minStep)
+	next := cur
 	switch {
 	case late > cur:
-		e.Store(cur + min(step, late-cur))
+		next = cur + min(step, late-cur)
 	case late < cur:
-		e.Store(cur - min(step, cur-late))
+		next = cur - min(step, cur-late)
 	}
+	next = max(next, 1) // 0 means "not yet observed"
+	e.Store(next)
+	l.latest[p].Store(next)
 }

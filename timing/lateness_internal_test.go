@@ -32,12 +32,23 @@ func TestLatenessFollowsTheMedian(t *testing.T) {
 	if diff := got - median; diff < -int64(5*time.Microsecond) || diff > int64(5*time.Microsecond) {
 		t.Fatalf("estimate %v, median lateness %v: want within 5µs", time.Duration(got), time.Duration(median))
 	}
-	// Other regimes have learnt nothing.
+	// Another number of pending sleepers has learnt nothing.
 	if e := l.estimate(d, 1); e != 0 {
 		t.Errorf("regime of 1 pending sleeper: estimate %v, want 0", time.Duration(e))
 	}
-	if e := l.estimate(10*d, pending); e != 0 {
-		t.Errorf("regime of a 10× longer delay: estimate %v, want 0", time.Duration(e))
+	// A delay not seen yet starts from the latest estimate of its row,
+	// and then learns on its own.
+	if e := l.estimate(10*d, pending); e != got {
+		t.Errorf("unseen delay: estimate %v, want the row's latest %v", time.Duration(e), time.Duration(got))
+	}
+	for range 200 {
+		l.observe(10*d, pending, int64(300*time.Microsecond))
+	}
+	if e := l.estimate(10*d, pending); e != int64(300*time.Microsecond) {
+		t.Errorf("10× longer delay after 200 sleeps 300µs late: estimate %v", time.Duration(e))
+	}
+	if e := l.estimate(d, pending); e != got {
+		t.Errorf("the first delay's estimate moved to %v with the other's observations", time.Duration(e))
 	}
 }
 
