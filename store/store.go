@@ -8,10 +8,15 @@
 //
 // Open parses such a spec (ParseSpec; Spec.String gives its canonical
 // form) and opens the store; Kinds describes the kinds and their options.
-// The sim store's delays come from lockbench/timing, accurate to tens of
-// microseconds where time.Sleep rounds to a millisecond (cmd/simlat
-// measures both). Every backend is safe for concurrent use and passes the
-// conformance suite in lockbench/store/storetest.
+// Each kind is one file (its Config, parser and KindInfo) and one entry in
+// the table of kinds in spec.go. CheckPath and OpenFresh handle the paths
+// of file and bolt stores (path.go). Instrument wraps any store with what a
+// run needs around every call: held_io for the locks the caller holds,
+// hooks for tests, and the store figures (calls, failures, in-flight peak,
+// realised latency). The sim store's delays come from timing.Delay, whose
+// median is the requested delay to within a percent (cmd/simlat measures
+// it). Every backend is safe for concurrent use and passes the conformance
+// suite in lockbench/store/storetest.
 package store
 
 import (
