@@ -16,6 +16,12 @@ import (
 // maxFileSize bounds what Parse reads: a workload is a page of YAML.
 const maxFileSize = 1 << 20
 
+// maxDepth bounds how deeply a spec's values nest: the deepest field of a
+// spec is two levels down (mix.manager.get, config.ttl), and every later
+// check walks the tree, so a file of thousands of nested brackets is
+// refused before it can cost memory and time.
+const maxDepth = 16
+
 // decodeStrict decodes data, one YAML mapping, into out (a pointer to a
 // struct) with unknown fields rejected, and returns the document's root
 // mapping node so later checks can find the line of a field. Every error is
@@ -66,11 +72,28 @@ func decodeNode(data []byte, source string) (*yaml.Node, error) {
 		return nil, &Error{Source: source, Message: "empty document"}
 	}
 	root := doc.Content[0]
+	if deep := tooDeep(root, 1); deep != nil {
+		return nil, &Error{Source: source, Line: deep.Line,
+			Message: fmt.Sprintf("values nested more than %d levels deep", maxDepth)}
+	}
 	if root.Kind != yaml.MappingNode {
 		return nil, &Error{Source: source, Line: root.Line,
 			Message: fmt.Sprintf("the document must be a mapping of fields, got %s", kindName(root))}
 	}
 	return root, nil
+}
+
+// tooDeep returns the first node nested deeper than maxDepth, or nil.
+func tooDeep(n *yaml.Node, depth int) *yaml.Node {
+	if depth > maxDepth {
+		return n
+	}
+	for _, c := range n.Content {
+		if deep := tooDeep(c, depth+1); deep != nil {
+			return deep
+		}
+	}
+	return nil
 }
 
 var syntaxLine = regexp.MustCompile(`(?s)^yaml: line (\d+): (.*)$`)

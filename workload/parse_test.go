@@ -164,6 +164,8 @@ func TestParseBad(t *testing.T) {
 		{"a list, not a mapping", "!- name: t\n", "", "must be a mapping"},
 		{"empty file", "!", "", "empty document"},
 		{"syntax error", "!name: [t\n", "", "YAML syntax"},
+		{"10,000 nested brackets", "mix: " + strings.Repeat("[", 10000) + strings.Repeat("]", 10000) + "\n", "", "nested more than 16 levels"},
+		{"3,000 nested mappings", "config: " + strings.Repeat("{a: ", 3000) + "1" + strings.Repeat("}", 3000) + "\n", "", "nested more than 16 levels"},
 	}
 	if len(tests) < 20 {
 		t.Fatalf("want at least 20 bad specs, have %d", len(tests))
@@ -200,6 +202,9 @@ func TestParseBad(t *testing.T) {
 			}
 			if strings.Contains(msg, "\n") {
 				t.Errorf("message is not one line: %q", msg)
+			}
+			if len(msg) > 200 {
+				t.Errorf("message of %d bytes, want a short line: %.200q…", len(msg), msg)
 			}
 		})
 	}
