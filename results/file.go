@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 
 	"lockbench/internal/safefile"
@@ -32,18 +34,54 @@ func WriteAtomic(path string, data []byte) error {
 	return nil
 }
 
+// MaxFileSize bounds what Read accepts. The full suite's results.json is a
+// few megabytes; a file far larger (or /dev/zero) is not a results file,
+// and reading it whole would only cost memory.
+const MaxFileSize = 128 << 20
+
+// ErrTooLarge: the input is larger than MaxFileSize.
+var ErrTooLarge = errors.New("results: file too large")
+
 // ReadFile reads and checks a results file.
 func ReadFile(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("results: %w", err)
+		// The path, quoted, once: a newline in it cannot split the line.
+		var pathErr *fs.PathError
+		if errors.As(err, &pathErr) {
+			err = pathErr.Err
+		}
+		return nil, fmt.Errorf("results: %q: %w", path, err)
 	}
+	defer f.Close()
+	return Read(f, path)
+}
+
+// Read decodes and checks a results file from r; name is how errors call
+// it. It reads at most MaxFileSize bytes, and stops at the first byte that
+// cannot start or continue a results file.
+func Read(r io.Reader, name string) (*File, error) {
+	limited := &io.LimitedReader{R: r, N: MaxFileSize + 1}
+	dec := json.NewDecoder(limited)
 	var f File
-	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, fmt.Errorf("results: %s: %w", path, err)
+	err := dec.Decode(&f)
+	if err == nil {
+		// One JSON value and nothing after it but white space.
+		if _, terr := dec.Token(); terr != io.EOF {
+			err = errors.New("data after the JSON value")
+		}
+	}
+	if limited.N <= 0 {
+		return nil, fmt.Errorf("%w: %q is larger than %d MiB", ErrTooLarge, name, MaxFileSize>>20)
+	}
+	if errors.Is(err, io.EOF) {
+		err = io.ErrUnexpectedEOF // an empty file is a truncated one
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %q: %w", ErrSchema, name, err)
 	}
 	if f.Schema != Schema {
-		return nil, fmt.Errorf("%w: %s has schema %q, want %q", ErrSchema, path, f.Schema, Schema)
+		return nil, fmt.Errorf("%w: %q has schema %.40q, want %q", ErrSchema, name, f.Schema, Schema)
 	}
 	return &f, nil
 }
