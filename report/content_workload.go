@@ -229,7 +229,7 @@ func consistencySection(d *document, w *Workload) {
 		Header: []string{"Strategy", "Runs checked", "Anomalies", "By kind", "Linearizability (runs)", "Checker notes"},
 		Right:  []bool{false, true, true, false, false, false},
 	}
-	var viz []string
+	var viz bullets
 	for _, c := range w.Consistency {
 		total := strconv.FormatInt(c.Total, 10)
 		kinds := formatKinds(c.Anomalies)
@@ -245,7 +245,11 @@ func consistencySection(d *document, w *Workload) {
 			cmp.Or(strings.Join(lin, ", "), "not recorded"), cmp.Or(strings.Join(c.Notes, "; "), notAvailable),
 		})
 		for _, v := range c.Visualizations {
-			viz = append(viz, fmt.Sprintf("%s: an illegal history is drawn in %s (beside results.json).", c.Strategy, v))
+			viz.Items = append(viz.Items, []span{
+				{Text: c.Strategy + ": an illegal history is drawn in "},
+				{Text: v, File: v},
+				{Text: " (beside results.json)."},
+			})
 		}
 	}
 	if len(t.Rows) == 0 {
@@ -275,7 +279,9 @@ func consistencySection(d *document, w *Workload) {
 		s = append(s, "Not checked, so nothing is known of their consistency: "+strings.Join(unchecked, ", ")+".")
 	}
 	d.text(s...)
-	d.list(viz...)
+	if len(viz.Items) > 0 {
+		d.add(viz)
+	}
 }
 
 func heldIOSection(d *document, w *Workload) {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode"
@@ -18,13 +19,34 @@ type document struct {
 // block is one of heading, paragraph, bullets, table or plotBlock.
 type block interface{ isBlock() }
 
-// span is a run of text, optionally strong or linking to an anchor in the
-// report ("#id"). Links never leave the document: report.html must make no
-// external request and reference no other file.
+// span is a run of text, optionally strong, linking to an anchor in the
+// report ("#id") or to a file lockbench wrote beside the results (File,
+// a relative path such as porcupine's HTML of an illegal history). Links
+// never leave the results directory: report.html makes no external request
+// and embeds no other file.
 type span struct {
 	Text   string
 	Strong bool
 	Anchor string
+	File   string
+}
+
+// fileHref returns the link target of a relative path from a results
+// file, or "" when the path is not a plain relative path inside the
+// results directory (absolute, "..", a URL scheme, control characters):
+// such a path from a hostile file stays text.
+func fileHref(p string) string {
+	if p == "" || strings.HasPrefix(p, "/") || strings.Contains(p, ":") || strings.Contains(p, "\\") {
+		return ""
+	}
+	var parts []string
+	for _, part := range strings.Split(p, "/") {
+		if part == "" || part == "." || part == ".." || strings.ContainsFunc(part, unicode.IsControl) {
+			return ""
+		}
+		parts = append(parts, url.PathEscape(part))
+	}
+	return strings.Join(parts, "/")
 }
 
 type heading struct {

@@ -102,6 +102,8 @@ func htmlSpans(spans []span) string {
 		}
 		if s.Anchor != "" {
 			text = "<a href=\"" + html.EscapeString(s.Anchor) + "\">" + text + "</a>"
+		} else if href := fileHref(s.File); href != "" {
+			text = "<a href=\"" + html.EscapeString(href) + "\">" + text + "</a>"
 		}
 		out += text
 	}

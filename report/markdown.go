@@ -3,6 +3,7 @@ package report
 import (
 	"bufio"
 	"io"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -71,6 +72,8 @@ func mdSpans(spans []span) string {
 		}
 		if s.Anchor != "" {
 			text = "[" + text + "](" + s.Anchor + ")"
+		} else if href := fileHref(s.File); href != "" {
+			text = "[" + text + "](" + href + ")"
 		}
 		b.WriteString(text)
 	}
@@ -80,13 +83,25 @@ func mdSpans(spans []span) string {
 // mdEscape escapes what Markdown would read as syntax inside a line, and
 // nothing more, so the source stays readable: an underscore inside a word
 // (store_divergence) is not emphasis on GitHub, brackets are only a link
-// when followed by a target, '<' only a tag before a letter. The report
-// never starts a line with text that could be a block marker.
+// when a ']' is followed by a target, '<' only a tag before a letter. The
+// report never starts a line with text that could be a block marker, and
+// text from a results file (workload and strategy names) cannot start one
+// either: a line break or other control character in it is written as its
+// Go escape (\n), so it cannot open a heading, a list or a table row.
 func mdEscape(s string) string {
 	var b strings.Builder
 	rs := []rune(s)
 	for i, r := range rs {
+		if unicode.IsControl(r) {
+			q := strconv.QuoteRune(r) // '\n', '\x00'
+			b.WriteString(`\` + q[1:len(q)-1])
+			continue
+		}
 		switch r {
+		case ']':
+			if i+1 < len(rs) && (rs[i+1] == '(' || rs[i+1] == '[' || rs[i+1] == ':') {
+				b.WriteByte('\\')
+			}
 		case '\\', '*', '`', '|':
 			b.WriteByte('\\')
 		case '<':
