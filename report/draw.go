@@ -56,7 +56,7 @@ func RenderFigure(f Figure, strategies []string, opt Options, format string) ([]
 	w, h := figureSize(f, opt)
 	switch format {
 	case FormatPNG:
-		c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(opt.DPI))
+		c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(pngDPI(w, h, opt.DPI)))
 		if err := drawFigure(draw.New(c), f, strategies); err != nil {
 			return nil, fmt.Errorf("report: plot %s: %w", f.Name, err)
 		}
@@ -78,6 +78,16 @@ func RenderFigure(f Figure, strategies []string, opt Options, format string) ([]
 	default:
 		return nil, fmt.Errorf("%w: %q", ErrFormat, format)
 	}
+}
+
+// pngDPI is dpi, lowered when needed so that a w × h figure stays within
+// MaxPlotPixels.
+func pngDPI(w, h vg.Length, dpi int) int {
+	px := float64(w/vg.Inch) * float64(h/vg.Inch) * float64(dpi) * float64(dpi)
+	if px <= MaxPlotPixels {
+		return dpi
+	}
+	return max(1, int(float64(dpi)*math.Sqrt(MaxPlotPixels/px)))
 }
 
 // Heights of the parts of a figure around its panels.

@@ -2,8 +2,11 @@ package report
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/vg"
 
 	"lockbench/results"
 )
@@ -111,5 +114,30 @@ func TestFileHref(t *testing.T) {
 		if got := fileHref(in); got != want {
 			t.Errorf("fileHref(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestPlotPixelsBounded: a figure that grows with its panels beyond
+// MaxPlotPixels is drawn at a lower resolution, and plot sizes beyond it
+// are refused before anything is drawn.
+func TestPlotPixelsBounded(t *testing.T) {
+	panels := make([]Panel, 400) // a lock-wait figure of 400 locks
+	f := Figure{Name: "many", Title: "many", Panels: panels, Cols: 2}
+	opt := Options{Width: 6, Height: 4, DPI: 96}
+	w, h := figureSize(f, opt)
+	dpi := pngDPI(w, h, opt.DPI)
+	if px := float64(w/vg.Inch) * float64(h/vg.Inch) * float64(dpi*dpi); px > MaxPlotPixels || dpi >= opt.DPI {
+		t.Errorf("%v × %v at %d dpi: %.0f pixels, want at most %d at a lower dpi", w, h, dpi, px, MaxPlotPixels)
+	}
+	if dpi := pngDPI(6*vg.Inch, 4*vg.Inch, 96); dpi != 96 {
+		t.Errorf("a default plot drawn at %d dpi, want 96", dpi)
+	}
+	for _, o := range []Options{{Width: 40, Height: 40, DPI: 600}, {Width: 6, Height: 4, DPI: 2000}} {
+		if err := o.Check(); !errors.Is(err, ErrTooLarge) {
+			t.Errorf("Check(%+v) = %v, want ErrTooLarge", o, err)
+		}
+	}
+	if err := (Options{}).Check(); err != nil {
+		t.Errorf("default options: %v", err)
 	}
 }

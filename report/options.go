@@ -1,6 +1,10 @@
 package report
 
-import "slices"
+import (
+	"errors"
+	"fmt"
+	"slices"
+)
 
 // Plot formats Render can write.
 const (
@@ -27,6 +31,28 @@ type Options struct {
 	// SkipResults leaves results.json alone: the caller renders the file
 	// in place and re-encoding it would gain nothing.
 	SkipResults bool
+}
+
+// MaxPlotPixels bounds the pixels of one PNG plot (about 64 MB of memory
+// while it is drawn). A single-panel plot larger than that is refused by
+// Options.Check; a figure that grows beyond it with its panels (a lock-wait
+// figure of many locks) is drawn at a lower resolution instead, so memory
+// stays bounded whatever a results file holds.
+const MaxPlotPixels = 16 << 20
+
+// ErrTooLarge: plot size options that would exceed MaxPlotPixels.
+var ErrTooLarge = errors.New("report: plots too large")
+
+// Check reports whether a single-panel PNG plot of o's size stays within
+// MaxPlotPixels.
+func (o Options) Check() error {
+	o = o.withDefaults()
+	px := o.Width * float64(o.DPI) * o.Height * float64(o.DPI)
+	if px > MaxPlotPixels {
+		return fmt.Errorf("%w: %g × %g inches at %d dpi is %.0f megapixels a plot, more than %d",
+			ErrTooLarge, o.Width, o.Height, o.DPI, px/1e6, MaxPlotPixels>>20)
+	}
+	return nil
 }
 
 // DefaultOptions are the options the zero value stands for.

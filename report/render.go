@@ -2,6 +2,8 @@ package report
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +13,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"lockbench/internal/safefile"
 	"lockbench/results"
 )
 
@@ -25,12 +28,28 @@ const (
 	BenchFile    = "bench.txt"
 )
 
+// StagingPattern names the directory Render stages a report in, inside
+// the output directory (os.MkdirTemp pattern). Only a process killed
+// outright (SIGKILL, a power cut) while writing can leave one behind; it
+// holds nothing but finished copies of report files and may be deleted.
+const StagingPattern = ".lockbench-report-*"
+
 // Render writes the whole report of f into outDir (created if needed):
 // results.json (unless opt.SkipResults), report.md, report.html, every plot
-// in each of opt.Formats, and bench.txt. Everything is rendered in memory
-// first, so a failure writes nothing; each file is then written atomically
-// (temporary file and rename), so a reader never sees half a file.
+// in each of opt.Formats, and bench.txt. See RenderContext.
 func Render(f *results.File, outDir string, opt Options) error {
+	return RenderContext(context.Background(), f, outDir, opt)
+}
+
+// RenderContext is Render that stops when ctx is done. Everything is
+// rendered in memory first, then written into a staging directory inside
+// outDir, and only when every file is complete moved into place (a rename
+// each, which replaces a regular file and refuses a symlink, directory or
+// device; see package safefile). So a failure or cancellation before the
+// moves leaves outDir as it was — the previous report intact, no partial
+// set, no temporary file — and ctx is not consulted once the moves begin,
+// which take a rename per file. It returns ctx.Err() when cancelled.
+func RenderContext(ctx context.Context, f *results.File, outDir string, opt Options) error {
 	if f == nil {
 		return fmt.Errorf("%w: no results file", ErrInput)
 	}
@@ -40,9 +59,22 @@ func Render(f *results.File, outDir string, opt Options) error {
 			return fmt.Errorf("%w: %q", ErrFormat, format)
 		}
 	}
+	if err := opt.Check(); err != nil {
+		return err
+	}
 	m := NewModel(f, opt)
-	files, err := renderFiles(f, m, opt)
+	files, err := renderFiles(ctx, f, m, opt)
 	if err != nil {
+		return err
+	}
+	if !opt.SkipResults {
+		data, err := json.MarshalIndent(f, "", "  ")
+		if err != nil {
+			return fmt.Errorf("report: encode results: %w", err)
+		}
+		files[ResultsFile] = append(data, '\n')
+	}
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
@@ -50,48 +82,53 @@ func Render(f *results.File, outDir string, opt Options) error {
 	}
 	names := make([]string, 0, len(files))
 	for name := range files {
+		if err := safefile.CheckDestination(filepath.Join(outDir, name)); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
 		names = append(names, name)
 	}
 	slices.Sort(names)
+	stage, err := os.MkdirTemp(outDir, StagingPattern)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	defer os.RemoveAll(stage)
 	for _, name := range names {
-		path := filepath.Join(outDir, name)
-		if err := results.WriteAtomic(path, files[name]); err != nil {
+		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := readable(path); err != nil {
-			return err
+		if err := safefile.WriteFile(filepath.Join(stage, name), files[name]); err != nil {
+			return fmt.Errorf("report: %w", err)
 		}
 	}
-	if opt.SkipResults {
-		return nil
-	}
-	path := filepath.Join(outDir, ResultsFile)
-	if err := results.WriteFile(path, f); err != nil {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return readable(path)
-}
-
-// readable opens a written file to everyone: the atomic writer's temporary
-// file is private (0600), but a report is meant to be read, served and
-// committed.
-func readable(path string) error {
-	if err := os.Chmod(path, 0o644); err != nil {
-		return fmt.Errorf("report: %w", err)
+	for _, name := range names {
+		dest := filepath.Join(outDir, name)
+		if err := safefile.CheckDestination(dest); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		if err := os.Rename(filepath.Join(stage, name), dest); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
 	}
 	return nil
 }
 
 // renderFiles renders every file but results.json, by name.
-func renderFiles(f *results.File, m *Model, opt Options) (map[string][]byte, error) {
+func renderFiles(ctx context.Context, f *results.File, m *Model, opt Options) (map[string][]byte, error) {
 	figs := Figures(m)
 	pngs := make([][]byte, len(figs))
 	svgs := make([][]byte, len(figs))
 	wantSVG := slices.Contains(opt.Formats, FormatSVG)
-	var g errgroup.Group
+	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, fig := range figs {
 		g.Go(func() (err error) {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			// report.html inlines PNG, so PNG is rendered whatever the
 			// formats written as files.
 			if pngs[i], err = RenderFigure(fig, m.Strategies, opt, FormatPNG); err != nil {

@@ -1,0 +1,102 @@
+// Package dirlock takes an advisory lock on an output directory, so that
+// two lockbench processes never write one directory at once (two sweeps
+// into one --out would each rewrite results.json with only their own runs).
+//
+// The lock is flock(2) on a file named LockFile inside the directory,
+// holding the holder's process id for the message of the process refused.
+// The kernel releases it when the holder exits, however it exits (SIGKILL
+// included), so a stale lock cannot outlive its process; the file itself
+// stays, empty of meaning, and the next holder takes it over. It is never
+// removed: removing it while another process opens it would let two
+// processes hold "the" lock on two different files.
+package dirlock
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// LockFile is the name of the lock file inside a locked directory.
+const LockFile = ".lockbench.lock"
+
+// ErrLocked: another process holds the directory's lock.
+var ErrLocked = errors.New("dirlock: directory in use")
+
+// Lock is a held lock; Unlock releases it.
+type Lock struct{ f *os.File }
+
+// LockedError is ErrLocked with the directory and, when known, the pid of
+// the holder.
+type LockedError struct {
+	Dir string
+	PID int // 0 when unknown
+}
+
+func (e *LockedError) Error() string {
+	if e.PID > 0 {
+		return fmt.Sprintf("%q is in use by another lockbench process (pid %d)", e.Dir, e.PID)
+	}
+	return fmt.Sprintf("%q is in use by another lockbench process", e.Dir)
+}
+
+// Is makes errors.Is(err, ErrLocked) hold.
+func (e *LockedError) Is(target error) bool { return target == ErrLocked }
+
+// TryLock takes dir's lock without waiting: a *LockedError (matching
+// ErrLocked) when another process — or another Lock in this process —
+// holds it. dir must exist. The lock file is opened without following a
+// symlink.
+func TryLock(dir string) (*Lock, error) {
+	path := filepath.Join(dir, LockFile)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("dirlock: %w", err)
+	}
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("dirlock: %q is not a regular file", path)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, &LockedError{Dir: dir, PID: holder(path)}
+		}
+		return nil, fmt.Errorf("dirlock: %q: %w", path, err)
+	}
+	// Our pid, for the message of a process refused. A failure here costs
+	// only that message's detail.
+	if err := f.Truncate(0); err == nil {
+		f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	}
+	return &Lock{f: f}, nil
+}
+
+// Unlock releases the lock. Unlock of a nil *Lock does nothing.
+func (l *Lock) Unlock() {
+	if l == nil || l.f == nil {
+		return
+	}
+	l.f.Close() // closing the only descriptor releases the flock
+	l.f = nil
+}
+
+// holder reads the pid the holder wrote, or 0.
+func holder(path string) int {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	buf := make([]byte, 32)
+	n, _ := f.Read(buf)
+	pid, err := strconv.Atoi(strings.TrimSpace(string(buf[:n])))
+	if err != nil || pid <= 0 {
+		return 0
+	}
+	return pid
+}

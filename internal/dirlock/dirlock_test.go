@@ -1,0 +1,50 @@
+package dirlock
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestTryLock(t *testing.T) {
+	dir := t.TempDir()
+	first, err := TryLock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = TryLock(dir)
+	var locked *LockedError
+	if !errors.Is(err, ErrLocked) || !errors.As(err, &locked) {
+		t.Fatalf("second TryLock: %v, want ErrLocked", err)
+	}
+	if locked.PID != os.Getpid() || !strings.Contains(err.Error(), dir) {
+		t.Errorf("error %q: want the directory and pid %d", err, os.Getpid())
+	}
+	first.Unlock()
+	again, err := TryLock(dir)
+	if err != nil {
+		t.Fatalf("TryLock after Unlock: %v", err)
+	}
+	again.Unlock()
+	again.Unlock() // twice is harmless
+}
+
+func TestTryLockRefusesSymlink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(t.TempDir(), "victim")
+	if err := os.WriteFile(target, []byte("keep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, filepath.Join(dir, LockFile)); err != nil {
+		t.Fatal(err)
+	}
+	if l, err := TryLock(dir); err == nil {
+		l.Unlock()
+		t.Fatal("locked through a symlink")
+	}
+	if data, _ := os.ReadFile(target); string(data) != "keep" {
+		t.Errorf("the symlink's target was written: %q", data)
+	}
+}
