@@ -2,10 +2,14 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"lockbench/internal/dirlock"
+	"lockbench/results"
 )
 
 // quickYAML is a valid workload that finishes in well under a second: the
@@ -71,11 +75,34 @@ func TestBadInput(t *testing.T) {
 		"syntax.yaml":         yamlWith("mix:", "mix: {manager.update: [1"),
 		"store-errors.yaml":   yamlWith("store:", "store: sim:errors=2"),
 		"same-name-copy.yaml": quickYAML,
+		"nested.yaml-deep":    yamlWith("mix:", "mix: "+strings.Repeat("[", 10000)+strings.Repeat("]", 10000)),
 	}
 	for name, content := range yamls {
 		write(name, content)
 	}
 	y := func(name string) string { return filepath.Join(dir, name) }
+	// A results file to render, and directories for --out cases, apart
+	// from dir (whose entries are counted at the end).
+	other := t.TempDir()
+	goodResults := filepath.Join(other, "results.json")
+	if err := results.WriteFile(goodResults, &results.File{Schema: results.Schema}); err != nil {
+		t.Fatal(err)
+	}
+	resultsIsDir := filepath.Join(other, "results-is-dir")
+	if err := os.MkdirAll(filepath.Join(resultsIsDir, "results.json"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	locked := filepath.Join(other, "locked")
+	if err := os.Mkdir(locked, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	lock, err := dirlock.TryLock(locked) // as a sweep writing there would
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Unlock()
+	pid := fmt.Sprintf("pid %d", os.Getpid())
+	rep := func(extra ...string) []string { return append([]string{"report", "--in", goodResults}, extra...) }
 	// run args with the quick workload; the bad part comes after.
 	quick := func(extra ...string) []string { return append([]string{"run", "--workload", good}, extra...) }
 
@@ -118,6 +145,23 @@ func TestBadInput(t *testing.T) {
 		{name: "trace without out", args: quick("--trace"), culprit: []string{"--trace", "--out"}, noOut: true},
 		{name: "out under a regular file", args: quick("--out", filepath.Join(regularFile, "results")), culprit: []string{"--out", regularFile}, noOut: true},
 		{name: "out is a regular file", args: quick("--out", regularFile), culprit: []string{"--out", regularFile}, noOut: true},
+		{name: "out empty", args: quick("--out", ""), culprit: []string{"--out", "empty"}, noOut: true},
+		{name: "out/results.json a directory", args: quick("--out", resultsIsDir), culprit: []string{"--out", resultsIsDir, "results.json", "directory"}, noOut: true},
+		{name: "out in use by a sweep", args: quick("--out", locked), culprit: []string{"--out", locked, pid}, noOut: true},
+		{name: "out unwritable", args: quick("--out", "/proc/self"), culprit: []string{"--out", `"/proc/self"`, "writable"}, noOut: true},
+		{name: "neither suite nor workload", args: []string{"run"}, culprit: []string{"--suite", "--workload"}, noOut: true},
+		{name: "newline in workload path", args: []string{"run", "--workload", y("no\nsuch.yaml")}, culprit: []string{`no\nsuch.yaml`}},
+
+		// bench report and compare.
+		{name: "report out a regular file", args: rep("--out", regularFile), culprit: []string{"--out", regularFile, "not a directory"}},
+		{name: "report out /dev/full", args: rep("--out", "/dev/full"), culprit: []string{"--out", `"/dev/full"`}},
+		{name: "report out unwritable", args: rep("--out", "/proc/self"), culprit: []string{"--out", `"/proc/self"`, "writable"}},
+		{name: "report out empty", args: rep("--out", ""), culprit: []string{"--out", "empty"}},
+		{name: "report out in use by a sweep", args: rep("--out", locked), culprit: []string{"--out", locked, pid}},
+		{name: "report in /dev/zero", args: []string{"report", "--in", "/dev/zero"}, culprit: []string{"--in", `"/dev/zero"`}},
+		{name: "report in a newline path", args: []string{"report", "--in", "no\nsuch.json"}, culprit: []string{"--in", `"no\nsuch.json"`}},
+		{name: "report plots of 576 megapixels", args: rep("--dpi", "600", "--width", "40", "--height", "40"), culprit: []string{"--dpi", "--width", "--height", "megapixels"}},
+		{name: "compare /dev/zero", args: []string{"compare", "/dev/zero", goodResults}, culprit: []string{`"/dev/zero"`}},
 
 		// Workload files.
 		{name: "yaml misspelt field", args: []string{"run", "--workload", y("misspelt.yaml")}, culprit: []string{"misspelt.yaml", "keyz"}},
@@ -132,6 +176,7 @@ func TestBadInput(t *testing.T) {
 		{name: "yaml rate without open loop", args: []string{"run", "--workload", y("rate.yaml")}, culprit: []string{"rate.yaml", "rate"}},
 		{name: "yaml billion workers", args: []string{"run", "--workload", y("billion.yaml")}, culprit: []string{"billion.yaml", "concurrency", "1000000000"}},
 		{name: "yaml syntax", args: []string{"run", "--workload", y("syntax.yaml")}, culprit: []string{"syntax.yaml"}},
+		{name: "yaml nested 10,000 levels", args: []string{"run", "--workload", y("nested.yaml-deep")}, culprit: []string{"nested.yaml-deep", "nested more than"}},
 		{name: "yaml store spec", args: []string{"run", "--workload", y("store-errors.yaml")}, culprit: []string{"store-errors.yaml", "errors"}},
 
 		// Store specs.
@@ -173,6 +218,12 @@ func TestBadInput(t *testing.T) {
 			msg := err.Error()
 			if strings.ContainsAny(msg, "\r\n") {
 				t.Errorf("message is not one line: %q", msg)
+			}
+			if len(msg) > 400 {
+				t.Errorf("message of %d bytes, want a short line: %.400q…", len(msg), msg)
+			}
+			if strings.Count(msg, "report:") > 1 || strings.Count(msg, "run:") > 1 {
+				t.Errorf("message names its command twice: %q", msg)
 			}
 			for _, c := range tc.culprit {
 				if !strings.Contains(msg, c) {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -110,6 +111,21 @@ func testInterrupt(t *testing.T, sig syscall.Signal) {
 		f, err := results.ReadFile(resultsPath)
 		return err == nil && len(f.Runs) >= 1
 	})
+	// While the sweep writes into out, a second sweep or a report into it
+	// is refused at once, naming the directory and the holder.
+	for _, args := range [][]string{
+		{"run", "--workload", short, "--strategies", "naive", "--out", out, "--quiet"},
+		{"report", "--in", resultsPath},
+	} {
+		var o, e bytes.Buffer
+		err := run(args, &o, &e)
+		if code := exitCode(err); code != 2 || !strings.Contains(err.Error(), out) || !strings.Contains(err.Error(), fmt.Sprintf("pid %d", os.Getpid())) {
+			t.Errorf("bench %s while a sweep writes there: exit %d (%v), want 2 naming %s and the pid", args[0], code, err, out)
+		}
+		if o.Len() > 0 {
+			t.Errorf("bench %s while a sweep writes there printed %q", args[0], o.String())
+		}
+	}
 	if err := syscall.Kill(os.Getpid(), sig); err != nil {
 		t.Fatal(err)
 	}

@@ -1,13 +1,16 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 
 	"lockbench/report"
 	"lockbench/results"
@@ -70,11 +73,14 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return badInput("report: unexpected argument %q (the input goes in --in)", fs.Arg(0))
+		return badInput("report: unexpected argument %s (the input goes in --in)", quoteShort(fs.Arg(0)))
 	}
 	opt, err := f.options(fs)
 	if err != nil {
 		return err
+	}
+	if explicit(fs, "out") && f.out == "" {
+		return badInput("report: --out is empty (give a directory, or leave --out out to write beside --in)")
 	}
 	in, err := reportInput(f.in)
 	if err != nil {
@@ -85,20 +91,41 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%w: report: --in: %w", errBadInput, err)
 	}
 	if explicit(fs, "baseline") && !hasStrategy(file, opt.Baseline) {
-		return badInput("report: --baseline %q: %s has no runs of it (strategies: %s)", opt.Baseline, in, strings.Join(strategiesOf(file), ", "))
+		return badInput("report: --baseline %s: %q has no runs of it (strategies: %s)", quoteShort(opt.Baseline), in, strings.Join(strategiesOf(file), ", "))
 	}
 	out := f.out
 	if out == "" {
 		out = filepath.Dir(in)
 	}
+	dir, err := openOutDir("report: --out", out)
+	if err != nil {
+		return err
+	}
+	defer dir.close()
 	opt.SkipResults = sameFile(in, filepath.Join(out, report.ResultsFile))
-	if err := report.Render(file, out, opt); err != nil {
-		return fmt.Errorf("report: %w", err)
+
+	// An interrupted report leaves the previous one as it was: Render
+	// moves files into place only once every one is complete.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	reportSignalsCaught(ctx)
+	if err := report.RenderContext(ctx, file, out, opt); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("%w: report of %q not written; %q is as it was", errInterrupted, in, out)
+		}
+		// The options and input were checked: what remains is the
+		// destination failing (disk full, a plot name taken by a
+		// directory): a bad --out, named once.
+		return badInput("report: --out %q: %s", out, strings.TrimPrefix(err.Error(), "report: "))
 	}
 	fmt.Fprintf(stdout, "report of %d runs written to %s: %s, %s, %s and the plots\n",
-		len(file.Runs), out, report.MarkdownFile, report.HTMLFile, report.BenchFile)
+		len(file.Runs), showPath(out), report.MarkdownFile, report.HTMLFile, report.BenchFile)
 	return nil
 }
+
+// reportSignalsCaught is called once bench report catches its signals;
+// tests interrupt it there.
+var reportSignalsCaught = func(context.Context) {}
 
 // options checks the flags that do not need the input.
 func (f *reportFlags) options(fs *flag.FlagSet) (report.Options, error) {
@@ -118,6 +145,10 @@ func (f *reportFlags) options(fs *flag.FlagSet) (report.Options, error) {
 	if f.dpi <= 0 || f.dpi > maxDPI {
 		return opt, badInput("report: --dpi %d: want 1 to %d", f.dpi, maxDPI)
 	}
+	if px := f.width * f.height * float64(f.dpi) * float64(f.dpi); px > report.MaxPlotPixels {
+		return opt, badInput("report: --width %g × --height %g inches at --dpi %d is %.0f megapixels a plot; want at most %d",
+			f.width, f.height, f.dpi, px/1e6, report.MaxPlotPixels>>20)
+	}
 	if f.baseline == "" {
 		return opt, badInput("report: --baseline is empty")
 	}
@@ -131,7 +162,7 @@ func reportInput(in string) (string, error) {
 	}
 	st, err := os.Stat(in)
 	if err != nil {
-		return "", fmt.Errorf("%w: report: --in: %w", errBadInput, err)
+		return "", badInput("report: --in %q: %v", in, unwrapPathError(err))
 	}
 	if st.IsDir() {
 		in = filepath.Join(in, report.ResultsFile)

@@ -17,6 +17,7 @@ import (
 
 	"lockbench/analysis"
 	_ "lockbench/impl/all" // the built-in strategies
+	"lockbench/internal/safefile"
 	"lockbench/report"
 	"lockbench/results"
 	"lockbench/runner"
@@ -47,7 +48,7 @@ func newRunFlagSet(stderr io.Writer) (*flag.FlagSet, *runFlags) {
 	f := &runFlags{}
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&f.suite, "suite", "", "run a named suite (quick, default, full); see `bench list`")
+	fs.StringVar(&f.suite, "suite", "", "run a named `SUITE` (quick, default, full; bench list shows them)")
 	fs.StringVar(&f.workloads, "workload", "", "comma-separated workload names or YAML files")
 	fs.StringVar(&f.strategies, "strategies", "", "comma-separated strategies (default: every registered one)")
 	fs.StringVar(&f.concurrency, "concurrency", "", "comma-separated worker counts, overriding the workloads' sweep")
@@ -60,7 +61,7 @@ func newRunFlagSet(stderr io.Writer) (*flag.FlagSet, *runFlags) {
 	fs.StringVar(&f.arrival, "arrival", "", "closed or open loop (overrides the workload)")
 	fs.Float64Var(&f.rate, "rate", 0, "open loop: total operations per second")
 	fs.Int64Var(&f.seed, "seed", 0, "seed for key and operation sequences (overrides the workload)")
-	fs.StringVar(&f.out, "out", "", "directory for results.json and per-run files (created if missing)")
+	fs.StringVar(&f.out, "out", "", "`DIR` for results.json and per-run files (created if missing; default: a fresh lockbench-run-* directory here)")
 	fs.StringVar(&f.format, "format", "text", "stdout format: text (a table), json (the results file) or bench (Go benchmark lines)")
 	fs.BoolVar(&f.history, "history", false, "record operation histories and check linearizability (porcupine)")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress on stderr")
@@ -93,10 +94,23 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if f.out != "" {
-		if err := prepareOutDir(f.out); err != nil {
-			return err
+	defaultOut := !f.set["out"]
+	if defaultOut {
+		// A sweep is never thrown away: without --out it goes into a
+		// fresh directory, named on stderr before the first run.
+		dir, err := os.MkdirTemp(".", "lockbench-run-"+time.Now().UTC().Format("20060102-150405")+"-*")
+		if err != nil {
+			return badInput("run: no --out, and no directory can be made here for the results: %v", unwrapPathError(err))
 		}
+		f.out, sweep.OutDir = dir, dir
+	}
+	dir, err := openOutDir("run: --out", f.out)
+	if err != nil {
+		return err
+	}
+	defer dir.close()
+	if defaultOut {
+		fmt.Fprintf(stderr, "bench: no --out given: results go to %s\n", showPath(filepath.Join(f.out, report.ResultsFile)))
 	}
 	sweep.Meta = runner.Meta(sweepSeed(sweep.Specs), "bench "+strings.Join(append([]string{"run"}, args...), " "))
 	sweep.Meta.Suite = suiteName
@@ -124,10 +138,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	where := "nowhere (no --out)"
-	if f.out != "" {
-		where = filepath.Join(f.out, "results.json")
-	}
+	where := showPath(filepath.Join(f.out, report.ResultsFile))
 	switch {
 	case errors.Is(runErr, context.Canceled):
 		return fmt.Errorf("%w; runs measured: %d; results in %s", errInterrupted, len(file.Runs), where)
@@ -139,7 +150,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		}
 		return fmt.Errorf("%w (results in %s)", runErr, where)
 	}
-	if !f.quiet && f.out != "" {
+	if !f.quiet {
 		fmt.Fprintf(stderr, "bench: %d runs, results in %s\n", len(file.Runs), where)
 	}
 	return nil
@@ -155,10 +166,23 @@ func planSweep(f *runFlags) (*runner.Sweep, string, error) {
 	if f.set["suite"] && f.set["workload"] {
 		return nil, "", badInput("run: --suite and --workload are exclusive")
 	}
+	if !f.set["suite"] && !f.set["workload"] {
+		return nil, "", badInput("run: give --suite NAME or --workload NAME|FILE[,…] (bench list shows them)")
+	}
+	if f.set["out"] {
+		if f.out == "" {
+			return nil, "", badInput("run: --out is empty (give a directory, or leave --out out for a fresh one)")
+		}
+		// results.json is rewritten after every run: a destination that
+		// cannot take it must fail now, not after the first run.
+		if err := safefile.CheckDestination(filepath.Join(f.out, report.ResultsFile)); err != nil {
+			return nil, "", badInput("run: --out %q: %s", f.out, strings.TrimPrefix(err.Error(), safefile.ErrUnsafeDestination.Error()+": "))
+		}
+	}
 	if f.set["duration"] && f.set["ops"] {
 		return nil, "", badInput("run: --duration and --ops are exclusive")
 	}
-	if f.out == "" {
+	if !f.set["out"] {
 		for _, name := range []string{"cpuprofile", "mutexprofile", "blockprofile", "trace"} {
 			if f.set[name] {
 				return nil, "", badInput("run: --%s needs --out (profiles are written into it)", name)
@@ -184,9 +208,6 @@ func planSweep(f *runFlags) (*runner.Sweep, string, error) {
 		}
 	default:
 		suiteName = f.suite
-		if suiteName == "" {
-			suiteName = "default"
-		}
 		suite, err := workload.LookupSuite(suiteName)
 		if err != nil {
 			return nil, "", badInput("run: --suite: %v", err)
@@ -323,51 +344,6 @@ func overrideError(workloadName string, err error, set map[string]bool) error {
 		return badInput("run: --%s: %s", flagName, we.Message)
 	}
 	return badInput("run: workload %s with the flags given: %s: %s", workloadName, we.Field, we.Message)
-}
-
-// prepareOutDir creates dir if needed and checks it is writable, so a bad
-// --out fails before anything runs.
-func prepareOutDir(dir string) error {
-	// The directories MkdirAll creates, deepest first, to remove them
-	// again if the directory turns out unwritable.
-	var created []string
-	for p := filepath.Clean(dir); ; p = filepath.Dir(p) {
-		if _, err := os.Lstat(p); !errors.Is(err, os.ErrNotExist) || p == filepath.Dir(p) {
-			break
-		}
-		created = append(created, p)
-	}
-	if len(created) > 0 {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			removeDirs(created)
-			return badInput("run: --out %s: %v", dir, unwrapPathError(err))
-		}
-	}
-	probe, err := os.CreateTemp(dir, ".lockbench-probe-*")
-	if err != nil {
-		removeDirs(created)
-		return badInput("run: --out %s is not a writable directory: %v", dir, unwrapPathError(err))
-	}
-	probe.Close()
-	os.Remove(probe.Name())
-	return nil
-}
-
-// removeDirs removes the (empty) directories prepareOutDir created.
-func removeDirs(deepestFirst []string) {
-	for _, d := range deepestFirst {
-		os.Remove(d)
-	}
-}
-
-// unwrapPathError drops the path of an *os.PathError, which would name the
-// probe file instead of the directory the message is about.
-func unwrapPathError(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 func sweepSeed(specs []*workload.Spec) int64 {

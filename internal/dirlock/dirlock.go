@@ -4,11 +4,13 @@
 //
 // The lock is flock(2) on a file named LockFile inside the directory,
 // holding the holder's process id for the message of the process refused.
-// The kernel releases it when the holder exits, however it exits (SIGKILL
-// included), so a stale lock cannot outlive its process; the file itself
-// stays, empty of meaning, and the next holder takes it over. It is never
-// removed: removing it while another process opens it would let two
-// processes hold "the" lock on two different files.
+// Unlock removes the file. The kernel releases the lock when the holder
+// exits, however it exits, so a stale lock cannot outlive its process:
+// after a SIGKILL the file stays behind, meaningless, and the next TryLock
+// takes it over. Because the holder removes the file, a process that
+// opened it just before may lock a file no longer in the directory;
+// TryLock therefore checks, once locked, that the path still names the
+// file it locked, and tries again if not.
 package dirlock
 
 import (
@@ -28,7 +30,10 @@ const LockFile = ".lockbench.lock"
 var ErrLocked = errors.New("dirlock: directory in use")
 
 // Lock is a held lock; Unlock releases it.
-type Lock struct{ f *os.File }
+type Lock struct {
+	f    *os.File
+	path string
+}
 
 // LockedError is ErrLocked with the directory and, when known, the pid of
 // the holder.
@@ -53,35 +58,45 @@ func (e *LockedError) Is(target error) bool { return target == ErrLocked }
 // symlink.
 func TryLock(dir string) (*Lock, error) {
 	path := filepath.Join(dir, LockFile)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("dirlock: %w", err)
-	}
-	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
-		f.Close()
-		return nil, fmt.Errorf("dirlock: %q is not a regular file", path)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, &LockedError{Dir: dir, PID: holder(path)}
+	for range 10 {
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0o644)
+		if err != nil {
+			return nil, fmt.Errorf("dirlock: %w", err)
 		}
-		return nil, fmt.Errorf("dirlock: %q: %w", path, err)
+		st, err := f.Stat()
+		if err != nil || !st.Mode().IsRegular() {
+			f.Close()
+			return nil, fmt.Errorf("dirlock: %q is not a regular file", path)
+		}
+		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+			f.Close()
+			if errors.Is(err, syscall.EWOULDBLOCK) {
+				return nil, &LockedError{Dir: dir, PID: holder(path)}
+			}
+			return nil, fmt.Errorf("dirlock: %q: %w", path, err)
+		}
+		if now, err := os.Lstat(path); err != nil || !os.SameFile(st, now) {
+			f.Close() // the previous holder removed it meanwhile
+			continue
+		}
+		// Our pid, for the message of a process refused. A failure here
+		// costs only that message's detail.
+		if err := f.Truncate(0); err == nil {
+			f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+		}
+		return &Lock{f: f, path: path}, nil
 	}
-	// Our pid, for the message of a process refused. A failure here costs
-	// only that message's detail.
-	if err := f.Truncate(0); err == nil {
-		f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
-	}
-	return &Lock{f: f}, nil
+	return nil, fmt.Errorf("dirlock: %q keeps being replaced", path)
 }
 
-// Unlock releases the lock. Unlock of a nil *Lock does nothing.
+// Unlock removes the lock file and releases the lock. Unlock of a nil
+// *Lock, or twice, does nothing.
 func (l *Lock) Unlock() {
 	if l == nil || l.f == nil {
 		return
 	}
-	l.f.Close() // closing the only descriptor releases the flock
+	os.Remove(l.path) // while still locked: see the package comment
+	l.f.Close()       // closing the only descriptor releases the flock
 	l.f = nil
 }
 

@@ -48,3 +48,29 @@ func TestTryLockRefusesSymlink(t *testing.T) {
 		t.Errorf("the symlink's target was written: %q", data)
 	}
 }
+
+func TestUnlockRemovesFile(t *testing.T) {
+	dir := t.TempDir()
+	l, err := TryLock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Unlock()
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("%s holds %s after Unlock", dir, entries[0].Name())
+	}
+}
+
+// TestStaleLockFileTakenOver: a lock file left by a killed holder (no
+// process holds its flock) does not block the next TryLock.
+func TestStaleLockFileTakenOver(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, LockFile), []byte("999999\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := TryLock(dir)
+	if err != nil {
+		t.Fatalf("stale lock file: %v", err)
+	}
+	l.Unlock()
+}

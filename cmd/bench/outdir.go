@@ -1,0 +1,103 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"lockbench/internal/dirlock"
+)
+
+// outDir is an output directory checked, created if needed and locked for
+// one command: two lockbench processes never write one directory at once.
+type outDir struct {
+	path    string
+	lock    *dirlock.Lock
+	created []string // directories created, deepest first
+}
+
+// openOutDir checks that dir (the value of flag, e.g. "run: --out") is or
+// can be made a writable directory, creates it, and takes its lock. Every
+// failure is bad input (exit 2) naming dir once, and leaves nothing behind.
+func openOutDir(flag, dir string) (*outDir, error) {
+	if dir == "" {
+		return nil, badInput("%s is empty (give a directory)", flag)
+	}
+	o := &outDir{path: dir}
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return nil, badInput("%s %q is not a directory", flag, dir)
+	}
+	for p := filepath.Clean(dir); ; p = filepath.Dir(p) {
+		if _, err := os.Lstat(p); !errors.Is(err, os.ErrNotExist) || p == filepath.Dir(p) {
+			break
+		}
+		o.created = append(o.created, p)
+	}
+	if len(o.created) > 0 {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			o.removeCreated()
+			return nil, badInput("%s %q: %v", flag, dir, unwrapPathError(err))
+		}
+	}
+	probe, err := os.CreateTemp(dir, ".lockbench-probe-*")
+	if err != nil {
+		o.removeCreated()
+		return nil, badInput("%s %q is not a writable directory: %v", flag, dir, unwrapPathError(err))
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	if o.lock, err = dirlock.TryLock(dir); err != nil {
+		o.removeCreated()
+		var locked *dirlock.LockedError
+		if errors.As(err, &locked) {
+			return nil, badInput("%s %s; wait for it to finish or choose another directory", flag, locked)
+		}
+		return nil, badInput("%s %q: %v", flag, dir, err)
+	}
+	return o, nil
+}
+
+// close releases the lock.
+func (o *outDir) close() {
+	if o != nil {
+		o.lock.Unlock()
+	}
+}
+
+func (o *outDir) removeCreated() {
+	for _, d := range o.created {
+		os.Remove(d)
+	}
+}
+
+// unwrapPathError drops the path of an *os.PathError, which would name the
+// probe file instead of the directory the message is about.
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// quoteShort quotes s for a one-line message, cut to a readable length: a
+// culprit from a file or a flag may be any length and hold any byte.
+func quoteShort(s string) string {
+	const limit = 80
+	if len(s) <= limit {
+		return fmt.Sprintf("%q", s)
+	}
+	return fmt.Sprintf("%q…", s[:limit])
+}
+
+// showPath is p as typed when it is plain printable text, quoted when not:
+// a path with a line break must not split a message.
+func showPath(p string) string {
+	if strconv.CanBackquote(p) && !strings.ContainsAny(p, " `") {
+		return p
+	}
+	return strconv.Quote(p)
+}
