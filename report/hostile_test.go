@@ -2,12 +2,16 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"gonum.org/v1/plot/vg"
 
+	"lockbench/internal/safefile"
 	"lockbench/results"
 )
 
@@ -140,4 +144,76 @@ func TestPlotPixelsBounded(t *testing.T) {
 	if err := (Options{}).Check(); err != nil {
 		t.Errorf("default options: %v", err)
 	}
+}
+
+// TestRenderCancelledLeavesPrevious: a render cancelled before its files
+// are moved into place leaves the directory as it was — the previous
+// report, no temporary file, no staging directory.
+func TestRenderCancelledLeavesPrevious(t *testing.T) {
+	dir := t.TempDir()
+	opt := Options{Formats: []string{FormatSVG}, DPI: 10, Width: 1, Height: 1}
+	if err := Render(partialFile(), dir, opt); err != nil {
+		t.Fatal(err)
+	}
+	before := readAll(t, dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := RenderContext(ctx, syntheticFile(), dir, opt); !errors.Is(err, context.Canceled) {
+		t.Fatalf("RenderContext after cancel: %v, want context.Canceled", err)
+	}
+	after := readAll(t, dir)
+	if len(after) != len(before) {
+		t.Errorf("%d files before, %d after", len(before), len(after))
+	}
+	for name, data := range after {
+		if !bytes.Equal(data, before[name]) {
+			t.Errorf("%s changed", name)
+		}
+	}
+}
+
+// TestRenderRefusesSymlink: a symlink planted at a report file's name is
+// refused, its target untouched, and nothing of the report is moved in.
+func TestRenderRefusesSymlink(t *testing.T) {
+	dir := t.TempDir()
+	victim := filepath.Join(t.TempDir(), "victim")
+	if err := os.WriteFile(victim, []byte("keep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(victim, filepath.Join(dir, BenchFile)); err != nil {
+		t.Fatal(err)
+	}
+	err := Render(partialFile(), dir, Options{Formats: []string{FormatSVG}, DPI: 10, Width: 1, Height: 1})
+	if !errors.Is(err, safefile.ErrUnsafeDestination) {
+		t.Fatalf("Render over a symlink: %v, want ErrUnsafeDestination", err)
+	}
+	if data, _ := os.ReadFile(victim); string(data) != "keep" {
+		t.Errorf("the symlink's target was written: %q", data)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("%d entries in %s, want only the planted symlink", len(entries), dir)
+	}
+}
+
+// readAll reads every file of dir, failing on a hidden (temporary or
+// staging) entry.
+func readAll(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") || e.IsDir() {
+			t.Errorf("%s holds %s", dir, e.Name())
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[e.Name()] = data
+	}
+	return out
 }

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"lockbench/results"
+)
+
+// The chaos test's length: LOCKBENCH_CHAOS_ROUNDS sweeps (default 8, a few
+// seconds; `make chaos` runs 80), and the seed of their timings
+// (LOCKBENCH_CHAOS_SEED, default 1), so a failure can be replayed.
+func chaosSettings(t *testing.T) (rounds int, seed uint64) {
+	rounds, seed = 8, 1
+	if s := os.Getenv("LOCKBENCH_CHAOS_ROUNDS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			t.Fatalf("LOCKBENCH_CHAOS_ROUNDS=%q: want a positive number", s)
+		}
+		rounds = n
+	}
+	if s := os.Getenv("LOCKBENCH_CHAOS_SEED"); s != "" {
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			t.Fatalf("LOCKBENCH_CHAOS_SEED=%q: want a number", s)
+		}
+		seed = n
+	}
+	return rounds, seed
+}
+
+// chaosWorkloads are tiny sweeps over the in-memory, file and bolt stores
+// (the stores that make folders), each run a few tens of milliseconds.
+var chaosWorkloads = map[string]string{
+	"chaos-memory.yaml": chaosYAML("chaos-memory", "memory"),
+	"chaos-file.yaml":   chaosYAML("chaos-file", "file:fsync=false"),
+	"chaos-bolt.yaml":   chaosYAML("chaos-bolt", "bolt:"),
+}
+
+func chaosYAML(name, store string) string {
+	y := strings.Replace(quickYAML, "name: quick-test", "name: "+name, 1)
+	y = strings.Replace(y, "duration: 30ms", "duration: 80ms", 1)
+	return strings.Replace(y, "store: memory", fmt.Sprintf("store: %q", store), 1)
+}
+
+// TestChaos starts sweeps of the built bench binary and kills each at a
+// random moment with SIGINT, SIGTERM, SIGHUP or SIGKILL in turn, then
+// checks what the README promises: results.json parses whenever it
+// exists; a caught signal exits 130 (or 0 if the sweep had finished)
+// leaving nothing but results.json in --out and nothing in TMPDIR; SIGKILL
+// leaves at most the files the README lists for it; and bench report
+// renders what was saved.
+func TestChaos(t *testing.T) {
+	rounds, seed := chaosSettings(t)
+	rng := rand.New(rand.NewPCG(seed, 0x10cb))
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bench")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	var paths []string
+	for name, content := range chaosWorkloads {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, path)
+	}
+	slices.Sort(paths)
+	signals := []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGKILL}
+	for round := range rounds {
+		sig := signals[round%len(signals)]
+		// The sweep's six runs take most of a second: most signals land
+		// in one of them, some in start-up or after the end.
+		delay := time.Duration(rng.Int64N(int64(700 * time.Millisecond)))
+		t.Run(fmt.Sprintf("%d-%s-after-%s", round, sig, delay.Round(time.Millisecond)), func(t *testing.T) {
+			chaosRound(t, bin, paths, sig, delay)
+		})
+	}
+}
+
+func chaosRound(t *testing.T, bin string, workloads []string, sig syscall.Signal, delay time.Duration) {
+	out := filepath.Join(t.TempDir(), "out")
+	tmp := t.TempDir()
+	cmd := exec.Command(bin, "run", "--workload", strings.Join(workloads, ","), "--strategies", "naive,sharded", "--out", out, "--quiet")
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	var err error
+	select {
+	case err = <-exited: // finished before the signal
+	case <-time.After(delay):
+		if serr := cmd.Process.Signal(sig); serr != nil {
+			t.Fatal(serr)
+		}
+		select {
+		case err = <-exited:
+		case <-time.After(60 * time.Second):
+			cmd.Process.Kill()
+			t.Fatalf("bench run still running 60s after %s\n%s", sig, stderr.String())
+		}
+	}
+	code := 0
+	var exitErr *exec.ExitError
+	defer func() { t.Logf("exit %d, %s", code, strings.TrimSpace(stderr.String())) }()
+	if errors.As(err, &exitErr) {
+		code = exitErr.ExitCode() // -1 when killed by the signal
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	if sig != syscall.SIGKILL && code != 0 && code != 130 {
+		t.Errorf("exit %d after %s, want 130 (or 0 if it had finished)\n%s", code, sig, stderr.String())
+	}
+
+	resultsPath := filepath.Join(out, "results.json")
+	f, rerr := results.ReadFile(resultsPath)
+	switch {
+	case errors.Is(rerr, os.ErrNotExist) && sig == syscall.SIGKILL:
+		// Killed before the first save.
+	case rerr != nil:
+		t.Fatalf("results.json after %s: %v", sig, rerr)
+	case code == 130 && !f.Meta.Interrupted:
+		t.Errorf("exit 130, but results.json does not say the sweep was interrupted")
+	}
+	for _, r := range fileRuns(f) {
+		if r.Status != results.StatusOK && r.Status != results.StatusInterrupted {
+			t.Errorf("run %s/%s c=%d: status %q (%s)", r.Workload, r.Strategy, r.Concurrency, r.Status, r.Reason)
+		}
+	}
+
+	// What may be left: see README, "Exit status".
+	for _, name := range entries(t, out) {
+		if name == "results.json" || sig == syscall.SIGKILL && killLeftover(name) {
+			continue
+		}
+		t.Errorf("--out holds %s after %s", name, sig)
+	}
+	for _, name := range entries(t, tmp) {
+		if sig == syscall.SIGKILL && (strings.HasPrefix(name, "lockbench-store-") || strings.HasPrefix(name, "lockbench-bolt-")) {
+			continue
+		}
+		t.Errorf("TMPDIR holds %s after %s", name, sig)
+	}
+
+	if f == nil {
+		return
+	}
+	report := exec.Command(bin, "report", "--in", resultsPath, "--out", filepath.Join(out, "report"),
+		"--formats", "svg", "--dpi", "20", "--width", "2", "--height", "1.5")
+	if rout, err := report.CombinedOutput(); err != nil {
+		t.Fatalf("bench report of what was saved after %s: %v\n%s", sig, err, rout)
+	}
+	if st, err := os.Stat(filepath.Join(out, "report", "report.md")); err != nil || st.Size() == 0 {
+		t.Errorf("report.md missing or empty (%v)", err)
+	}
+}
+
+// killLeftover reports whether a SIGKILL may leave name in --out: the lock
+// file, and the temporary file of a results.json being written.
+func killLeftover(name string) bool {
+	return name == ".lockbench.lock" || strings.HasPrefix(name, ".results.json.tmp-")
+}
+
+func fileRuns(f *results.File) []results.Run {
+	if f == nil {
+		return nil
+	}
+	return f.Runs
+}
+
+func entries(t *testing.T, dir string) []string {
+	t.Helper()
+	list, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range list {
+		names = append(names, e.Name())
+	}
+	return names
+}
