@@ -4,10 +4,11 @@ SUITE ?= default
 OUT   ?= reports/latest
 BENCH := bin/bench
 
-.PHONY: test lint report build fuzz mutate
+.PHONY: test lint report build fuzz mutate chaos
 
 # test: vet, every test with the race detector, and every benchmark once
-# (-benchtime=1x) so the benchmarks cannot rot.
+# (-benchtime=1x) so the benchmarks cannot rot. The tests include the short
+# chaos test (cmd/bench TestChaos: 8 sweeps killed by signals).
 test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
@@ -35,6 +36,16 @@ FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./workload/
 	$(GO) test -run='^$$' -fuzz=FuzzParseSpec -fuzztime=$(FUZZTIME) ./store/
+	$(GO) test -run='^$$' -fuzz=FuzzRead -fuzztime=$(FUZZTIME) ./results/
+	$(GO) test -run='^$$' -fuzz=FuzzRunFlags -fuzztime=$(FUZZTIME) ./cmd/bench/
+
+# chaos: the chaos test at length: CHAOS_ROUNDS sweeps of the built binary,
+# each killed at a random moment by SIGINT, SIGTERM, SIGHUP or SIGKILL in
+# turn (CHAOS_SEED picks the moments; a failure names its round).
+CHAOS_ROUNDS ?= 80
+CHAOS_SEED   ?= 1
+chaos:
+	LOCKBENCH_CHAOS_ROUNDS=$(CHAOS_ROUNDS) LOCKBENCH_CHAOS_SEED=$(CHAOS_SEED) $(GO) test -count=1 -run='^TestChaos$$' -timeout=30m ./cmd/bench/
 
 # bench: the go test -bench suite of ./benchmarks/ (every strategy side by
 # side), BENCHCOUNT runs of each benchmark of BENCHTIME, into bench.txt.

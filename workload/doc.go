@@ -2,7 +2,8 @@
 // what concurrent clients do to a context system during a run (DESIGN §5).
 //
 // A workload is a YAML file decoded strictly (an unknown or misspelt field
-// is an error naming it and its line):
+// is an error naming it and its line; a file over 1 MiB, or with values
+// nested more than 16 levels, is refused before it is walked):
 //
 //	name: same-context-update          # required, [a-z0-9-]
 //	description: every client updates one context

@@ -203,8 +203,8 @@ func TestParseBad(t *testing.T) {
 			if strings.Contains(msg, "\n") {
 				t.Errorf("message is not one line: %q", msg)
 			}
-			if len(msg) > 200 {
-				t.Errorf("message of %d bytes, want a short line: %.200q…", len(msg), msg)
+			if len(msg) > 1000 {
+				t.Errorf("message of %d bytes, want a short line: %.300q…", len(msg), msg)
 			}
 		})
 	}

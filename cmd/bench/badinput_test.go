@@ -219,8 +219,8 @@ func TestBadInput(t *testing.T) {
 			if strings.ContainsAny(msg, "\r\n") {
 				t.Errorf("message is not one line: %q", msg)
 			}
-			if len(msg) > 400 {
-				t.Errorf("message of %d bytes, want a short line: %.400q…", len(msg), msg)
+			if len(msg) > 1000 {
+				t.Errorf("message of %d bytes, want a short line: %.300q…", len(msg), msg)
 			}
 			if strings.Count(msg, "report:") > 1 || strings.Count(msg, "run:") > 1 {
 				t.Errorf("message names its command twice: %q", msg)
