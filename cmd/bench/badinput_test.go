@@ -92,6 +92,13 @@ func TestBadInput(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(resultsIsDir, "results.json"), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	resultsIsLink := filepath.Join(other, "results-is-link")
+	if err := os.Mkdir(resultsIsLink, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(regularFile, filepath.Join(resultsIsLink, "results.json")); err != nil {
+		t.Fatal(err)
+	}
 	locked := filepath.Join(other, "locked")
 	if err := os.Mkdir(locked, 0o755); err != nil {
 		t.Fatal(err)
@@ -147,6 +154,7 @@ func TestBadInput(t *testing.T) {
 		{name: "out is a regular file", args: quick("--out", regularFile), culprit: []string{"--out", regularFile}, noOut: true},
 		{name: "out empty", args: quick("--out", ""), culprit: []string{"--out", "empty"}, noOut: true},
 		{name: "out/results.json a directory", args: quick("--out", resultsIsDir), culprit: []string{"--out", resultsIsDir, "results.json", "directory"}, noOut: true},
+		{name: "out/results.json a symlink", args: quick("--out", resultsIsLink), culprit: []string{"--out", resultsIsLink, "results.json", "symlink"}, noOut: true},
 		{name: "out in use by a sweep", args: quick("--out", locked), culprit: []string{"--out", locked, pid}, noOut: true},
 		{name: "out unwritable", args: quick("--out", "/proc/self"), culprit: []string{"--out", `"/proc/self"`, "writable"}, noOut: true},
 		{name: "neither suite nor workload", args: []string{"run"}, culprit: []string{"--suite", "--workload"}, noOut: true},
@@ -197,6 +205,21 @@ func TestBadInput(t *testing.T) {
 		// every check on paper and cannot be written.
 		{name: "file dir that cannot be made", args: quick("--store", "file:dir=/proc/lockbench-store"), culprit: []string{"--store", `"/proc/lockbench-store"`}},
 		{name: "bolt file that cannot be made", args: quick("--store", "bolt:path=/proc/lockbench/x.db"), culprit: []string{"--store", `"/proc/lockbench/x.db"`}},
+	}
+	if os.Geteuid() != 0 {
+		// root writes into a read-only directory; /proc/self stands for
+		// an unwritable one above, whoever runs the tests.
+		readOnly := filepath.Join(other, "read-only")
+		if err := os.Mkdir(readOnly, 0o555); err != nil {
+			t.Fatal(err)
+		}
+		tests = append(tests,
+			struct {
+				name    string
+				args    []string
+				culprit []string
+				noOut   bool
+			}{name: "report out read-only", args: rep("--out", readOnly), culprit: []string{"--out", readOnly, "writable"}})
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -3,9 +3,13 @@ package main
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"lockbench/internal/safefile"
 )
 
 func TestJudge(t *testing.T) {
@@ -140,5 +144,35 @@ func TestRunBadFlags(t *testing.T) {
 		if err := runWith(args, &out, &errOut, synthetic(0)); err == nil {
 			t.Errorf("run(%q) succeeded", args)
 		}
+	}
+}
+
+// TestCPUProfileNeverThroughSymlink: -cpuprofile at a planted symlink is
+// refused and the symlink's target is left alone; at a plain path the
+// profile is written.
+func TestCPUProfileNeverThroughSymlink(t *testing.T) {
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim")
+	if err := os.WriteFile(victim, []byte("keep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "cpu.pprof")
+	if err := os.Symlink(victim, link); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"-cases", "1ms/1", "-mechanisms", "sim", "-cpuprofile"}
+	var out, errOut bytes.Buffer
+	if err := runWith(append(args, link), &out, &errOut, synthetic(0)); !errors.Is(err, safefile.ErrUnsafeDestination) {
+		t.Errorf("profile at a symlink: %v, want ErrUnsafeDestination", err)
+	}
+	if data, _ := os.ReadFile(victim); string(data) != "keep" {
+		t.Errorf("the symlink's target was written: %q", data)
+	}
+	plain := filepath.Join(dir, "plain.pprof")
+	if err := runWith(append(args, plain), &out, &errOut, synthetic(0)); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(plain); err != nil || st.Size() == 0 {
+		t.Errorf("profile missing or empty (%v)", err)
 	}
 }

@@ -4,12 +4,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"runtime/pprof"
 	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"lockbench/internal/safefile"
 )
 
 // config is what the flags choose.
@@ -87,7 +88,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	})
 }
 
-func runWith(args []string, stdout, stderr io.Writer, measureFn measurer) error {
+func runWith(args []string, stdout, stderr io.Writer, measureFn measurer) (err error) {
 	fs := flag.NewFlagSet("simlat", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg := config{measure: measureFn}
@@ -126,15 +127,22 @@ func runWith(args []string, stdout, stderr io.Writer, measureFn measurer) error 
 	}
 
 	if cpuprofile != "" {
-		f, err := os.Create(cpuprofile)
+		// Through safefile like every output: a temporary file renamed
+		// into place, never written through a symlink.
+		f, err := safefile.Create(cpuprofile)
 		if err != nil {
 			return err
 		}
-		defer f.Close()
+		defer f.Abort()
 		if err := pprof.StartCPUProfile(f); err != nil {
 			return err
 		}
-		defer pprof.StopCPUProfile()
+		defer func() {
+			pprof.StopCPUProfile()
+			if cerr := f.Commit(); err == nil {
+				err = cerr
+			}
+		}()
 	}
 
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
