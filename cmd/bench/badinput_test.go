@@ -88,6 +88,15 @@ func TestBadInput(t *testing.T) {
 	if err := results.WriteFile(goodResults, &results.File{Schema: results.Schema}); err != nil {
 		t.Fatal(err)
 	}
+	// Strategy names from a hand-edited file: a line break, and many.
+	weird := &results.File{Schema: results.Schema}
+	for i := range 30 {
+		weird.Runs = append(weird.Runs, results.Run{Strategy: fmt.Sprintf("s%d\n# injected %s", i, strings.Repeat("x", 500)), Workload: "w", Concurrency: 1, Status: results.StatusOK})
+	}
+	weirdResults := filepath.Join(other, "weird.json")
+	if err := results.WriteFile(weirdResults, weird); err != nil {
+		t.Fatal(err)
+	}
 	resultsIsDir := filepath.Join(other, "results-is-dir")
 	if err := os.MkdirAll(filepath.Join(resultsIsDir, "results.json"), 0o755); err != nil {
 		t.Fatal(err)
@@ -121,6 +130,8 @@ func TestBadInput(t *testing.T) {
 	}{
 		// Commands and flags.
 		{name: "unknown command", args: []string{"frobnicate"}, culprit: []string{`"frobnicate"`}},
+		{name: "unknown command of 100 KB", args: []string{strings.Repeat("frobnicate\n", 10000)}, culprit: []string{`"frobnicate\nfrob`}},
+		{name: "report baseline among hostile names", args: []string{"report", "--in", weirdResults, "--baseline", "nope"}, culprit: []string{`"nope"`, `"s0\n# injected`, "and 20 more"}},
 		{name: "unknown run flag", args: quick("--frobnicate"), culprit: []string{"-frobnicate"}},
 		{name: "unknown list flag", args: []string{"list", "--frobnicate"}, culprit: []string{"-frobnicate"}},
 		{name: "list format", args: []string{"list", "--format", "xml"}, culprit: []string{"--format", `"xml"`}},

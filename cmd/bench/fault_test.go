@@ -154,3 +154,12 @@ func snapshot(t *testing.T, dir string) map[string][]byte {
 	}
 	return files
 }
+
+func TestOneLine(t *testing.T) {
+	if got := oneLine("a\nb\rc"); got != `a\nb\rc` {
+		t.Errorf("oneLine: %q", got)
+	}
+	if got := oneLine(strings.Repeat("x", 1e5)); len(got) > 2010 {
+		t.Errorf("oneLine kept %d bytes", len(got))
+	}
+}

@@ -57,7 +57,7 @@ func cmdList(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return badInput("list: unexpected argument %q", fs.Arg(0))
+		return badInput("list: unexpected argument %s", quoteShort(fs.Arg(0)))
 	}
 	l, err := buildListing()
 	if err != nil {
@@ -71,7 +71,7 @@ func cmdList(args []string, stdout, stderr io.Writer) error {
 	case "text":
 		return writeListing(stdout, l)
 	default:
-		return badInput("list: --format %q: want text or json", *format)
+		return badInput("list: --format %s: want text or json", quoteShort(*format))
 	}
 }
 

@@ -30,9 +30,21 @@ import (
 func main() {
 	err := run(os.Args[1:], os.Stdout, os.Stderr)
 	if err != nil && !errors.Is(err, errQuietFailure) {
-		fmt.Fprintln(os.Stderr, "bench:", err)
+		fmt.Fprintln(os.Stderr, "bench:", oneLine(err.Error()))
 	}
 	os.Exit(exitCode(err))
+}
+
+// oneLine is the last guard of the promise that an error is one readable
+// line: every message quotes its culprits, but one from deep in a library
+// might not. Line breaks are escaped and a runaway message is cut.
+func oneLine(msg string) string {
+	const limit = 2000
+	msg = strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(msg)
+	if len(msg) > limit {
+		msg = msg[:limit] + "…"
+	}
+	return msg
 }
 
 // Errors that pick the exit status.
@@ -92,7 +104,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		return badInput("unknown command %q (want one of %s; bench help shows usage)", args[0], strings.Join(commandNames(), ", "))
+		return badInput("unknown command %s (want one of %s; bench help shows usage)", quoteShort(args[0]), strings.Join(commandNames(), ", "))
 	}
 	return cmd(args[1:], stdout, stderr)
 }

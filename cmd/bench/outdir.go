@@ -85,12 +85,28 @@ func unwrapPathError(err error) error {
 
 // quoteShort quotes s for a one-line message, cut to a readable length: a
 // culprit from a file or a flag may be any length and hold any byte.
-func quoteShort(s string) string {
-	const limit = 80
+func quoteShort(s string) string { return quoteCut(s, 80) }
+
+func quoteCut(s string, limit int) string {
 	if len(s) <= limit {
-		return fmt.Sprintf("%q", s)
+		return strconv.Quote(s)
 	}
-	return fmt.Sprintf("%q…", s[:limit])
+	return strconv.Quote(s[:limit]) + "…"
+}
+
+// quoteList quotes names from a file for a one-line message: each cut
+// short, at most ten of them.
+func quoteList(names []string) string {
+	const limit = 10
+	var quoted []string
+	for i, n := range names {
+		if i == limit {
+			quoted = append(quoted, fmt.Sprintf("and %d more", len(names)-limit))
+			break
+		}
+		quoted = append(quoted, quoteCut(n, 40))
+	}
+	return strings.Join(quoted, ", ")
 }
 
 // showPath is p as typed when it is plain printable text, quoted when not:

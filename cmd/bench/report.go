@@ -91,7 +91,7 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%w: report: --in: %w", errBadInput, err)
 	}
 	if explicit(fs, "baseline") && !hasStrategy(file, opt.Baseline) {
-		return badInput("report: --baseline %s: %q has no runs of it (strategies: %s)", quoteShort(opt.Baseline), in, strings.Join(strategiesOf(file), ", "))
+		return badInput("report: --baseline %s: %q has no runs of it (strategies: %s)", quoteShort(opt.Baseline), in, quoteList(strategiesOf(file)))
 	}
 	out := f.out
 	if out == "" {
@@ -133,7 +133,7 @@ func (f *reportFlags) options(fs *flag.FlagSet) (report.Options, error) {
 	for _, format := range strings.Split(f.formats, ",") {
 		format = strings.TrimSpace(strings.ToLower(format))
 		if format != report.FormatPNG && format != report.FormatSVG {
-			return opt, badInput("report: --formats %q: want png, svg or png,svg", f.formats)
+			return opt, badInput("report: --formats %s: want png, svg or png,svg", quoteShort(f.formats))
 		}
 		if !slices.Contains(opt.Formats, format) {
 			opt.Formats = append(opt.Formats, format)

@@ -85,7 +85,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return badInput("run: unexpected argument %q", fs.Arg(0))
+		return badInput("run: unexpected argument %s", quoteShort(fs.Arg(0)))
 	}
 	f.set = map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
@@ -161,7 +161,7 @@ func planSweep(f *runFlags) (*runner.Sweep, string, error) {
 	switch f.format {
 	case "text", "json", "bench":
 	default:
-		return nil, "", badInput("run: --format %q: want text, json or bench", f.format)
+		return nil, "", badInput("run: --format %s: want text, json or bench", quoteShort(f.format))
 	}
 	if f.set["suite"] && f.set["workload"] {
 		return nil, "", badInput("run: --suite and --workload are exclusive")
