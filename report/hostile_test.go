@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"gonum.org/v1/plot/vg"
@@ -41,12 +42,16 @@ func hostileFile() *results.File {
 	return f
 }
 
+// hostileModel is the model of hostileFile, built once (the USL bootstrap
+// makes NewModel slow); tests only read it.
+var hostileModel = sync.OnceValue(func() *Model { return NewModel(hostileFile(), Options{}) })
+
 // TestHostileNamesInMarkdown: names from a results file are data. A line
 // break in a workload or strategy name cannot open a heading, a list item
 // or a table row in report.md, an image in a name is not an image, and only
 // a plain relative path is linked.
 func TestHostileNamesInMarkdown(t *testing.T) {
-	m := NewModel(hostileFile(), Options{})
+	m := hostileModel()
 	var md bytes.Buffer
 	if err := WriteMarkdown(&md, m); err != nil {
 		t.Fatal(err)
@@ -75,7 +80,7 @@ func TestHostileNamesInMarkdown(t *testing.T) {
 }
 
 func TestHostileLinksInHTML(t *testing.T) {
-	m := NewModel(hostileFile(), Options{})
+	m := hostileModel()
 	pngs, err := RenderPNGs(m, Options{DPI: 10, Width: 1, Height: 1})
 	if err != nil {
 		t.Fatal(err)

@@ -53,6 +53,9 @@ func RenderContext(ctx context.Context, f *results.File, outDir string, opt Opti
 	if f == nil {
 		return fmt.Errorf("%w: no results file", ErrInput)
 	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	opt = opt.withDefaults()
 	for _, format := range opt.Formats {
 		if format != FormatPNG && format != FormatSVG {
@@ -61,6 +64,13 @@ func RenderContext(ctx context.Context, f *results.File, outDir string, opt Opti
 	}
 	if err := opt.Check(); err != nil {
 		return err
+	}
+	// The fixed names are checked before the work of rendering; the
+	// plots' names, known after it, below.
+	for _, name := range []string{ResultsFile, MarkdownFile, HTMLFile, BenchFile} {
+		if err := safefile.CheckDestination(filepath.Join(outDir, name)); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
 	}
 	m := NewModel(f, opt)
 	files, err := renderFiles(ctx, f, m, opt)

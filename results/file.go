@@ -61,7 +61,12 @@ func ReadFile(path string) (*File, error) {
 // it. It reads at most MaxFileSize bytes, and stops at the first byte that
 // cannot start or continue a results file.
 func Read(r io.Reader, name string) (*File, error) {
-	limited := &io.LimitedReader{R: r, N: MaxFileSize + 1}
+	return readLimited(r, name, MaxFileSize)
+}
+
+// readLimited is Read with a size limit of its own (tests use a small one).
+func readLimited(r io.Reader, name string, limit int64) (*File, error) {
+	limited := &io.LimitedReader{R: r, N: limit + 1}
 	dec := json.NewDecoder(limited)
 	var f File
 	err := dec.Decode(&f)
@@ -72,7 +77,7 @@ func Read(r io.Reader, name string) (*File, error) {
 		}
 	}
 	if limited.N <= 0 {
-		return nil, fmt.Errorf("%w: %q is larger than %d MiB", ErrTooLarge, name, MaxFileSize>>20)
+		return nil, fmt.Errorf("%w: %q is larger than %d bytes", ErrTooLarge, name, limit)
 	}
 	if errors.Is(err, io.EOF) {
 		err = io.ErrUnexpectedEOF // an empty file is a truncated one
