@@ -48,10 +48,10 @@ func TestLayoutBoundaries(t *testing.T) {
 			t.Errorf("Coarse.Bucket(%d) = %d, want %d", c.v, got, c.want)
 		}
 	}
-	// Fine: values from the top bucket below 2^36 ns on share the last
+	// Fine: values from the top bucket below 2^39 on share the last
 	// bucket, reported at its lower bound.
-	if last := Fine.Len() - 1; Fine.Bucket(1<<36) != last || Fine.Bucket(1<<35*3/2) == last {
-		t.Errorf("Fine: 2^36 in bucket %d, 1.5×2^35 in %d of %d", Fine.Bucket(1<<36), Fine.Bucket(1<<35*3/2), Fine.Len())
+	if last := Fine.Len() - 1; Fine.Bucket(1<<39) != last || Fine.Bucket(1<<38*3/2) == last {
+		t.Errorf("Fine: 2^39 in bucket %d, 1.5×2^38 in %d of %d", Fine.Bucket(1<<39), Fine.Bucket(1<<38*3/2), Fine.Len())
 	}
 }
 
