@@ -43,11 +43,7 @@ type seenMarks struct {
 // that one has been in flight that long: workers idle in think time or
 // waiting for the open loop's next arrival are not stalled, however long
 // the gap between completions.
-func stallThreshold(timeout time.Duration, storeSpec string) time.Duration {
-	s, err := store.ParseSpec(storeSpec)
-	if err != nil {
-		return timeout
-	}
+func stallThreshold(timeout time.Duration, s store.Spec) time.Duration {
 	longest := s.LongestCall()
 	// An operation may make a few store calls one after another (an
 	// update and its recovery point).

@@ -51,7 +51,11 @@ func TestStallThreshold(t *testing.T) {
 		{"sim:latency=10ms,dist=exp", time.Second + 4*100*time.Millisecond},
 		{"sim:latency=1ms,spike=0.01:2s", time.Second + 4*(time.Millisecond+2*time.Second)},
 	} {
-		if got := stallThreshold(time.Second, tc.spec); got != tc.want {
+		s, err := store.ParseSpec(tc.spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := stallThreshold(time.Second, s); got != tc.want {
 			t.Errorf("stallThreshold(1s, %q) = %s, want %s", tc.spec, got, tc.want)
 		}
 	}

@@ -27,6 +27,7 @@ type run struct {
 	// Built by build.
 	clock       clock
 	tgt         *target.Target
+	storeSpec   store.Spec // parsed once, from the workload's spec string
 	raw         store.Store
 	locks       *lock.Set
 	sys         target.System
@@ -135,7 +136,10 @@ func (r *run) build(context.Context) error {
 		return err
 	}
 	r.clock = newClock()
-	if r.raw, err = openStore(r.spec, p.Name()); err != nil {
+	if r.storeSpec, err = r.spec.StoreSpec(); err != nil {
+		return err
+	}
+	if r.raw, err = openStore(r.storeSpec, p.Name()); err != nil {
 		return err
 	}
 	r.locks = lock.NewSet(p.Instrument)
@@ -215,7 +219,7 @@ func (r *run) warmUp(ctx context.Context) error {
 	}
 	r.allDone = make(chan struct{})
 	go func() { wg.Wait(); close(r.allDone) }()
-	r.ctl = &controller{r: r, workers: r.workers, stall: stallThreshold(r.p.stallTimeout(), r.spec.Store), allDone: r.allDone}
+	r.ctl = &controller{r: r, workers: r.workers, stall: stallThreshold(r.p.stallTimeout(), r.storeSpec), allDone: r.allDone}
 
 	if r.spec.Warmup <= 0 {
 		return nil

@@ -57,7 +57,7 @@ type Stats struct {
 	Ops             int64 // calls of Put, Get, Delete and List that returned
 	Errors          int64 // calls that returned an error other than ErrNotFound
 	InflightMax     int64 // peak number of calls in flight at once
-	LatencyMeanNs   int64 // realised latency of calls, mean (exact)
+	LatencyMeanNs   int64 // realised latency of calls, mean (from the sum of every call)
 	LatencyStddevNs int64 // realised latency of calls, standard deviation
 	LatencyP50Ns    int64 // realised latency of calls, median
 	LatencyP99Ns    int64 // realised latency of calls, 99th percentile
