@@ -87,6 +87,10 @@ func Delay(ctx context.Context, d time.Duration) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if d <= CancelLatency {
+		delay(d)
+		return ctx.Err()
+	}
 	deadline := now() + int64(d)
 	for {
 		// Plain steps until the last, which is compensated.
