@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"lockbench/ctxsys"
+	"lockbench/gobench"
 	"lockbench/impl"
 	_ "lockbench/impl/all" // every built-in strategy
 	"lockbench/lock"
@@ -106,12 +107,13 @@ func (s *system) resetFigures() {
 // untidied unit whenever the tidied value equals the original). "nsec" is
 // not tidied, so those two stay in one table; CPU time and latency are
 // never 0 and get benchstat's seconds.
+// They are package gobench's, which runs a user's target the same way.
 const (
-	unitCPU      = "cpu-ns/op"
-	unitLockWait = "lockwait-nsec/op"
-	unitHeldIO   = "heldio-nsec/op"
-	unitP99      = "p99-ns"
-	unitInflight = "inflight-max"
+	unitCPU      = gobench.UnitCPU
+	unitLockWait = gobench.UnitLockWait
+	unitHeldIO   = gobench.UnitHeldIO
+	unitP99      = gobench.UnitP99
+	unitInflight = gobench.UnitInflight
 )
 
 // reportFigures reports the lock and store figures of n operations.

@@ -132,3 +132,19 @@ func TestDefaultErrorKind(t *testing.T) {
 		t.Errorf("own ErrorKind ignored: %q", got)
 	}
 }
+
+func TestShared(t *testing.T) {
+	var got []string
+	sys := target.Shared(func(_ context.Context, op target.Op, key string) error {
+		got = append(got, key)
+		return nil
+	})
+	for w := range 3 {
+		if err := sys.Client(w).Do(context.Background(), 0, string(rune('a'+w))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if strings.Join(got, "") != "abc" {
+		t.Errorf("every client should call the one function: %q", got)
+	}
+}

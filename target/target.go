@@ -190,3 +190,17 @@ func (t *Target) validate() error {
 	}
 	return nil
 }
+
+// ClientFunc is a Client that is a function.
+type ClientFunc func(ctx context.Context, op Op, key string) error
+
+// Do calls f.
+func (f ClientFunc) Do(ctx context.Context, op Op, key string) error { return f(ctx, op, key) }
+
+// Shared returns a System whose every client is do: for a type whose
+// workers keep no state of their own (most shared caches, maps, limiters).
+func Shared(do ClientFunc) System { return sharedSystem{do} }
+
+type sharedSystem struct{ do ClientFunc }
+
+func (s sharedSystem) Client(int) Client { return s.do }

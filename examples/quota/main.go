@@ -95,11 +95,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	sweep := runner.Sweep{
-		Specs:      []*workload.Spec{spec},
-		OutDir:     dir,
-		Instrument: true,
-		History:    *hist,
-		Meta:       runner.Meta(spec.Seed, "go run ./examples/quota "+strings.Join(args, " ")),
+		Specs:   []*workload.Spec{spec},
+		Options: runner.Options{OutDir: dir, Instrument: true, History: *hist},
+		Meta:    runner.Meta(spec.Seed, "go run ./examples/quota "+strings.Join(args, " ")),
 	}
 	start := time.Now()
 	file, err := sweep.Run(ctx)

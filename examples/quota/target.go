@@ -105,15 +105,11 @@ func (s *system) Client(w int) target.Client {
 	if s.rec != nil {
 		return s.rec.Client(w, s.do)
 	}
-	return clientFunc(func(ctx context.Context, op target.Op, key string) error {
+	return target.ClientFunc(func(ctx context.Context, op target.Op, key string) error {
 		_, _, err := s.do(ctx, op, key)
 		return err
 	})
 }
-
-type clientFunc func(ctx context.Context, op target.Op, key string) error
-
-func (f clientFunc) Do(ctx context.Context, op target.Op, key string) error { return f(ctx, op, key) }
 
 // Preload gives every preloaded key its Capacity, recorded as client -1.
 func (s *system) Preload(ctx context.Context, keys []string, _ []target.Op) error {

@@ -24,7 +24,7 @@ type Gate struct {
 
 // NewGate wraps s.
 func NewGate(s store.Store) *Gate {
-	return &Gate{Store: store.Hooked(s, park, park)}
+	return &Gate{Store: store.Instrument(s, store.Hooks{Before: park, After: park})}
 }
 
 // Parked is one operation's appointment at the gate.

@@ -327,7 +327,7 @@ func Stress(tg *target.Target, s target.Strategy, opt Options) (results.Consiste
 	raw := opt.NewStore()
 	defer raw.Close()
 	yield := func(context.Context, string, string) { runtime.Gosched() }
-	h, err := build(s, opt, raw, store.Hooked(raw, yield, nil), opt.Workers)
+	h, err := build(s, opt, raw, store.Instrument(raw, store.Hooks{Before: yield}), opt.Workers)
 	if err != nil {
 		return results.Consistency{}, err
 	}

@@ -1,0 +1,67 @@
+package history_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/anishathalye/porcupine"
+
+	"lockbench/target"
+	"lockbench/target/history"
+)
+
+// register is a one-value register: input is the value written (or -1 for
+// a read), output the value read.
+var register = porcupine.Model{
+	Init: func() any { return 0 },
+	Step: func(state, in, out any) (bool, any) {
+		if v := in.(int); v >= 0 {
+			return true, v
+		}
+		return out.(int) == state.(int), state
+	},
+}
+
+func TestCheck(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		read    int // what the read after "write 1" returns
+		verdict string
+	}{
+		{"read sees the write", 1, history.Ok},
+		{"read misses a completed write", 0, history.Illegal},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rec := history.New(1)
+			cl := rec.Client(0, func(_ context.Context, op target.Op, _ string) (any, any, error) {
+				if op == 0 {
+					return 1, 0, nil
+				}
+				return -1, c.read, nil
+			})
+			for i, op := range []target.Op{0, 1} {
+				if err := cl.Do(context.Background(), op, ""); err != nil {
+					t.Fatal(err)
+				}
+				cl.(target.Observer).Observe(int64(10*i), int64(10*i+5), nil)
+			}
+			dir := t.TempDir()
+			verdict, file, err := rec.Check(register, dir, "run")
+			if err != nil || verdict != c.verdict {
+				t.Fatalf("Check = %q, %v; want %q", verdict, err, c.verdict)
+			}
+			if rec.Len() != 2 {
+				t.Errorf("Len = %d", rec.Len())
+			}
+			if c.verdict == history.Illegal {
+				if _, err := os.Stat(filepath.Join(dir, file)); err != nil || file == "" {
+					t.Errorf("visualisation %q: %v", file, err)
+				}
+			} else if file != "" {
+				t.Errorf("a visualisation for a legal history: %q", file)
+			}
+		})
+	}
+}
