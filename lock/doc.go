@@ -2,6 +2,46 @@
 // sync.Mutex and sync.RWMutex, so that lockbench can say where each strategy
 // waits and what its locks are held across.
 //
+// # In your own type
+//
+// Mutex and RWMutex replace sync.Mutex and sync.RWMutex with two changes: a
+// lock gets a name when a Set makes it, and Lock, Unlock, RLock and RUnlock
+// take the operation's context.Context (it carries the trace that
+// attributes hold time to I/O):
+//
+//	type Cache struct {
+//		mu *lock.RWMutex // was: mu sync.RWMutex
+//		m  map[string]string
+//	}
+//
+//	func NewCache(locks *lock.Set) *Cache {
+//		return &Cache{mu: locks.RWMutex("cache.map"), m: map[string]string{}}
+//	}
+//
+//	func (c *Cache) Get(ctx context.Context, key string) string {
+//		c.mu.RLock(ctx) // was: c.mu.RLock()
+//		defer c.mu.RUnlock(ctx)
+//		return c.m[key]
+//	}
+//
+// Names are "component.field"; locks that share a name add up under it, and
+// Set.Stripes makes a striped family. A nil *Set, a disabled one
+// (NewSet(false)) and the zero Mutex and RWMutex all give plain locks, so
+// the type needs no lockbench to run in production.
+//
+// Store calls made through the store lockbench hands a target
+// (target.Deps.Store) are bracketed as I/O already. Bracket your own
+// blocking calls — an HTTP request, a file write, a send to a slow
+// consumer — with BeginIO and EndIO on the same context, and the time any
+// lock is held across them counts as held_io:
+//
+//	lock.BeginIO(ctx)
+//	resp, err := http.DefaultClient.Do(req.WithContext(ctx))
+//	lock.EndIO(ctx)
+//
+// Without a trace in the context (outside lockbench's runner, or with
+// instrumentation off) both return at once, after one context lookup.
+//
 // # Figures
 //
 // Every lock made by a Set records, under its name (the stripes of a sharded
