@@ -1,5 +1,5 @@
 // Package workload decodes, validates and generates lockbench's workloads:
-// what concurrent clients do to a context system during a run (DESIGN §5).
+// what concurrent clients do to a system under test during a run.
 //
 // A workload is a YAML file decoded strictly (an unknown or misspelt field
 // is an error naming it and its line; a file over 1 MiB, or with values
@@ -7,6 +7,7 @@
 //
 //	name: same-context-update          # required, [a-z0-9-]
 //	description: every client updates one context
+//	target: context                    # the system under test (default context)
 //	mix: {manager.update: 90, manager.get: 10}
 //	keys: 1
 //	preload: 1
@@ -14,6 +15,11 @@
 //	concurrency: [1, 4, 16, 64, 256]
 //	duration: 2s
 //	config: {max_contexts: 100000, max_recovery_points: 10, ttl: 1h}
+//
+// The mix names operations of the target (see lockbench/target): a name
+// the target does not have is an error listing the ones it has, and the
+// target's operation flags (keyed, creates, needs an existing key) drive
+// the key generator and the checks below.
 //
 // Embedded defaults live in lockbench/workloads and are loaded by name;
 // a path to a user's file works wherever a name does (Load). Suites group
