@@ -1,0 +1,255 @@
+package kvcheck
+
+import (
+	"slices"
+	"sort"
+	"time"
+
+	"lockbench/impl/kv"
+)
+
+// Anomaly kinds, in the order results list them.
+const (
+	DuplicateInsert    = "duplicate_insert"
+	DuplicateDelete    = "duplicate_delete"
+	LostWrite          = "lost_write"
+	StoreDivergence    = "store_divergence"
+	Zombie             = "zombie"
+	FailedWriteVisible = "failed_write_visible"
+)
+
+// Kinds returns every anomaly kind.
+func Kinds() []string {
+	return []string{DuplicateInsert, DuplicateDelete, LostWrite, StoreDivergence, Zombie, FailedWriteVisible}
+}
+
+// Verdicts of the linearizability check.
+const (
+	Ok      = "ok"
+	Illegal = "illegal"
+	Unknown = "unknown"
+	Skipped = "skipped"
+)
+
+// Input is what Check needs.
+type Input struct {
+	// History is every operation, preload included; in any order.
+	History []kv.Record
+	// Complete says History holds every operation of the run. If not (a
+	// recorder that hit its cap), the checks at quiescence are skipped and
+	// the verdict is at best Unknown.
+	Complete bool
+	// Preload is every key's value before the first operation of History
+	// (absent when missing).
+	Preload map[string]string
+	// Memory and Store are the cache's contents and the store's at
+	// quiescence (kv.Cache.Contents, kv.ReadStore).
+	Memory, Store map[string]string
+	// Linearizability runs porcupine; without it the verdict is Skipped.
+	Linearizability bool
+	// TimeLimit bounds one porcupine check (0: DefaultTimeLimit);
+	// TimeBudget all of them together (0: DefaultTimeBudget).
+	TimeLimit, TimeBudget time.Duration
+	// WindowOps is the longest partition checked in one go (0:
+	// DefaultWindowOps).
+	WindowOps int
+	// VisualizePath, if set, is where the first illegal partition is drawn
+	// (porcupine's HTML visualisation).
+	VisualizePath string
+}
+
+// Defaults of Input.
+const (
+	DefaultTimeLimit  = 2 * time.Second
+	DefaultTimeBudget = 10 * time.Second
+	DefaultWindowOps  = 5000
+)
+
+// Result is the verdict.
+type Result struct {
+	// Anomalies has every kind of Kinds, 0 when none was found.
+	Anomalies map[string]int
+	// Linearizable is Ok, Illegal, Unknown or Skipped.
+	Linearizable string
+	// IllegalKey is the key of the partition drawn, when Illegal.
+	IllegalKey string
+	// Visualization is the file written, if any.
+	Visualization string
+	// Notes say what was not checked and why.
+	Notes []string
+}
+
+// Check decides. It returns an error only when it could not write the
+// visualisation.
+func Check(in Input) (Result, error) {
+	res := Result{Anomalies: map[string]int{}, Linearizable: Skipped}
+	for _, k := range Kinds() {
+		res.Anomalies[k] = 0
+	}
+	byKey := perKey(in.History)
+	for _, ops := range byKey {
+		res.Anomalies[DuplicateInsert] += duplicates(ops, kv.PutIfAbsent, removes)
+		res.Anomalies[DuplicateDelete] += duplicates(ops, kv.Delete, inserts)
+	}
+	if in.Complete {
+		quiescence(in, byKey, res.Anomalies)
+	} else {
+		res.Notes = append(res.Notes, "history incomplete: checks at quiescence skipped")
+	}
+	if in.Linearizability {
+		if err := linearizability(in, &res); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// perKey groups the keyed operations (not scans) by key, each sorted by
+// Call.
+func perKey(h []kv.Record) map[string][]kv.Record {
+	m := map[string][]kv.Record{}
+	for _, r := range h {
+		if r.Op != kv.Scan {
+			m[r.Key] = append(m[r.Key], r)
+		}
+	}
+	for _, ops := range m {
+		sort.SliceStable(ops, func(i, j int) bool { return ops[i].Call < ops[j].Call })
+	}
+	return m
+}
+
+func unknown(r kv.Record) bool { return r.Err != "" }
+
+// stored: a put_if_absent that inserted (or may have).
+func stored(r kv.Record) bool { return r.Op == kv.PutIfAbsent && (unknown(r) || !r.Found) }
+
+// removes: an operation that removed the key or may have.
+func removes(r kv.Record) bool { return r.Op == kv.Delete && (unknown(r) || r.Found) }
+
+// inserts: an operation that made the key present or may have.
+func inserts(r kv.Record) bool { return r.Op == kv.Put || stored(r) }
+
+// mayFallBetween: x can take effect after a and before b.
+func mayFallBetween(x, a, b kv.Record) bool { return x.Return >= a.Call && x.Call <= b.Return }
+
+// duplicates counts consecutive pairs of successful effective op (a
+// put_if_absent that stored, a delete that deleted) that no operation
+// matching separator can separate, in either order.
+func duplicates(ops []kv.Record, op kv.Op, separator func(kv.Record) bool) int {
+	var eff []kv.Record
+	for _, r := range ops {
+		if r.Op == op && !unknown(r) && ((op == kv.PutIfAbsent && !r.Found) || (op == kv.Delete && r.Found)) {
+			eff = append(eff, r)
+		}
+	}
+	n := 0
+	for i := 1; i < len(eff); i++ {
+		a, b := eff[i-1], eff[i]
+		separated := false
+		for _, x := range ops {
+			if separator(x) && (mayFallBetween(x, a, b) || mayFallBetween(x, b, a)) && !same(x, a) && !same(x, b) {
+				separated = true
+				break
+			}
+		}
+		if !separated {
+			n++
+		}
+	}
+	return n
+}
+
+func same(x, y kv.Record) bool {
+	return x.Client == y.Client && x.Call == y.Call && x.Op == y.Op
+}
+
+// value is a key's state: present with a value, or absent.
+type value struct {
+	present bool
+	v       string
+}
+
+func effect(r kv.Record) value {
+	if r.Op == kv.Delete {
+		return value{}
+	}
+	return value{present: true, v: r.Value}
+}
+
+func mutates(r kv.Record) bool {
+	switch r.Op {
+	case kv.Put:
+		return true
+	case kv.PutIfAbsent:
+		return stored(r)
+	case kv.Delete:
+		return removes(r)
+	}
+	return false
+}
+
+// quiescence adds the anomalies of the final state.
+func quiescence(in Input, byKey map[string][]kv.Record, a map[string]int) {
+	keys := map[string]bool{}
+	for k := range in.Memory {
+		keys[k] = true
+	}
+	for k := range in.Store {
+		keys[k] = true
+	}
+	for k := range byKey {
+		keys[k] = true
+	}
+	for k := range keys {
+		ops := byKey[k]
+		mv, inMem := in.Memory[k]
+		sv, inStore := in.Store[k]
+		mem, st := value{inMem, mv}, value{inStore, sv}
+		if mem != st {
+			kind := StoreDivergence
+			if !inMem || !inStore {
+				kind = Zombie
+			}
+			if explainedByUnknown(ops, mem, st) {
+				kind = FailedWriteVisible
+			}
+			a[kind]++
+		}
+		pv, preloaded := in.Preload[k]
+		if !mayBeLast(ops, value{preloaded, pv}, mem) && !explainedByUnknown(ops, mem, mem) {
+			a[LostWrite]++
+		}
+	}
+}
+
+// explainedByUnknown: a write of the key with an unknown outcome produced
+// one of the two states.
+func explainedByUnknown(ops []kv.Record, x, y value) bool {
+	for _, r := range ops {
+		if unknown(r) && mutates(r) && (effect(r) == x || effect(r) == y) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayBeLast reports whether final is the effect of a write that may be the
+// key's last (no acknowledged write started after it returned), or the
+// initial state when no write was acknowledged.
+func mayBeLast(ops []kv.Record, initial, final value) bool {
+	lastAckStart := int64(-1 << 63)
+	acked := false
+	for _, r := range ops {
+		if mutates(r) && !unknown(r) {
+			acked = true
+			lastAckStart = max(lastAckStart, r.Call)
+		}
+	}
+	if !acked && final == initial {
+		return true
+	}
+	return slices.ContainsFunc(ops, func(r kv.Record) bool {
+		return mutates(r) && r.Return >= lastAckStart && effect(r) == final
+	})
+}
