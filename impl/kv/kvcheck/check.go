@@ -33,12 +33,16 @@ const (
 
 // Input is what Check needs.
 type Input struct {
-	// History is every operation, preload included; in any order.
+	// History is the operations of the run, in any order. It must hold
+	// at least every write with an unknown outcome: they explain
+	// divergences at quiescence.
 	History []kv.Record
-	// Complete says History holds every operation of the run. If not (a
-	// recorder that hit its cap), the checks at quiescence are skipped and
-	// the verdict is at best Unknown.
-	Complete bool
+	// Writes says History holds every write of the run (put,
+	// put_if_absent, delete), which duplicate_insert, duplicate_delete and
+	// lost_write need: a missing write could be the one that separates or
+	// explains. Complete says it holds every operation, which the
+	// linearizability check needs (else its verdict is Unknown).
+	Writes, Complete bool
 	// Preload is every key's value before the first operation of History
 	// (absent when missing).
 	Preload map[string]string
@@ -53,9 +57,9 @@ type Input struct {
 	// WindowOps is the longest partition checked in one go (0:
 	// DefaultWindowOps).
 	WindowOps int
-	// VisualizePath, if set, is where the first illegal partition is drawn
-	// (porcupine's HTML visualisation).
-	VisualizePath string
+	// VisualizePath, if set, returns where to draw an illegal key's
+	// history (porcupine's HTML visualisation); only the first one is.
+	VisualizePath func(key string) string
 }
 
 // Defaults of Input.
@@ -86,16 +90,17 @@ func Check(in Input) (Result, error) {
 	for _, k := range Kinds() {
 		res.Anomalies[k] = 0
 	}
+	in.Writes = in.Writes || in.Complete
 	byKey := perKey(in.History)
-	for _, ops := range byKey {
-		res.Anomalies[DuplicateInsert] += duplicates(ops, kv.PutIfAbsent, removes)
-		res.Anomalies[DuplicateDelete] += duplicates(ops, kv.Delete, inserts)
-	}
-	if in.Complete {
-		quiescence(in, byKey, res.Anomalies)
+	if in.Writes {
+		for _, ops := range byKey {
+			res.Anomalies[DuplicateInsert] += duplicates(ops, kv.PutIfAbsent, removes)
+			res.Anomalies[DuplicateDelete] += duplicates(ops, kv.Delete, inserts)
+		}
 	} else {
-		res.Notes = append(res.Notes, "history incomplete: checks at quiescence skipped")
+		res.Notes = append(res.Notes, "writes missing from the history: duplicate_insert, duplicate_delete and lost_write not evaluated")
 	}
+	quiescence(in, byKey, res.Anomalies)
 	if in.Linearizability {
 		if err := linearizability(in, &res); err != nil {
 			return res, err
@@ -217,7 +222,7 @@ func quiescence(in Input, byKey map[string][]kv.Record, a map[string]int) {
 			a[kind]++
 		}
 		pv, preloaded := in.Preload[k]
-		if !mayBeLast(ops, value{preloaded, pv}, mem) && !explainedByUnknown(ops, mem, mem) {
+		if in.Writes && !mayBeLast(ops, value{preloaded, pv}, mem) && !explainedByUnknown(ops, mem, mem) {
 			a[LostWrite]++
 		}
 	}

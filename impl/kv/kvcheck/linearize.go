@@ -23,6 +23,12 @@ func linearizability(in Input, res *Result) error {
 	if window <= 0 {
 		window = DefaultWindowOps
 	}
+	if !in.Complete {
+		// A missing write would make reads of its value look illegal.
+		res.Linearizable = Unknown
+		res.Notes = append(res.Notes, "linearizability: history incomplete, not checked")
+		return nil
+	}
 	parts := partitions(in)
 	keys := make([]string, 0, len(parts))
 	for k := range parts {
@@ -31,9 +37,6 @@ func linearizability(in Input, res *Result) error {
 	sort.Strings(keys)
 	deadline := time.Now().Add(budget)
 	res.Linearizable = Ok
-	if !in.Complete {
-		res.Linearizable = Unknown
-	}
 	for i, k := range keys {
 		if time.Now().After(deadline) {
 			res.Linearizable = Unknown
@@ -50,15 +53,16 @@ func linearizability(in Input, res *Result) error {
 			res.Linearizable = Unknown
 		case porcupine.Illegal:
 			res.Linearizable, res.IllegalKey = Illegal, k
-			if in.VisualizePath != "" {
+			if in.VisualizePath != nil {
+				path := in.VisualizePath(k)
 				var buf bytes.Buffer
 				if err := porcupine.Visualize(m, info, &buf); err != nil {
 					return fmt.Errorf("kvcheck: visualize key %q: %w", k, err)
 				}
-				if err := safefile.WriteFile(in.VisualizePath, buf.Bytes()); err != nil {
+				if err := safefile.WriteFile(path, buf.Bytes()); err != nil {
 					return fmt.Errorf("kvcheck: %w", err)
 				}
-				res.Visualization = in.VisualizePath
+				res.Visualization = path
 			}
 			if rest := len(keys) - i - 1; rest > 0 {
 				res.Notes = append(res.Notes, fmt.Sprintf("linearizability: key %q illegal, %d later keys left unchecked", k, rest))
@@ -125,8 +129,8 @@ func windowOf(ops []porcupine.Operation, lo, hi int) []porcupine.Operation {
 	return w
 }
 
-// partitions turns the history into porcupine operations per key, sorted by
-// Call, with the final reads appended when the history is complete.
+// partitions turns the complete history into porcupine operations per key,
+// sorted by Call, with the final reads appended.
 func partitions(in Input) map[string][]porcupine.Operation {
 	parts := map[string][]porcupine.Operation{}
 	keySet := map[string]bool{}
@@ -149,13 +153,11 @@ func partitions(in Input) map[string][]porcupine.Operation {
 			Call:     r.Call, Return: r.Return,
 		})
 	}
-	if in.Complete {
-		for k := range in.Memory {
-			keySet[k] = true
-		}
-		for k := range in.Store {
-			keySet[k] = true
-		}
+	for k := range in.Memory {
+		keySet[k] = true
+	}
+	for k := range in.Store {
+		keySet[k] = true
 	}
 	keys := make([]string, 0, len(keySet))
 	for k := range keySet {
@@ -171,24 +173,23 @@ func partitions(in Input) map[string][]porcupine.Operation {
 		sort.SliceStable(ops, func(i, j int) bool { return ops[i].Call < ops[j].Call })
 		parts[k] = ops
 	}
-	if in.Complete {
-		byKey := perKey(in.History)
-		final := func(k, label string, v value, at int64) {
-			parts[k] = append(parts[k], porcupine.Operation{
-				ClientId: maxClient + 1,
-				Input:    linInput{Op: kv.Get, Key: k, Label: label},
-				Output:   linOutput{Value: v.v, Found: v.present},
-				Call:     at, Return: at,
-			})
-		}
-		for _, k := range keys {
-			mv, inMem := in.Memory[k]
-			sv, inStore := in.Store[k]
-			mem, st := value{inMem, mv}, value{inStore, sv}
-			final(k, "final memory", mem, last+1)
-			if mem == st || !explainedByUnknown(byKey[k], mem, st) {
-				final(k, "final store", st, last+2)
-			}
+	// The quiescent state, read after everything returned.
+	byKey := perKey(in.History)
+	final := func(k, label string, v value, at int64) {
+		parts[k] = append(parts[k], porcupine.Operation{
+			ClientId: maxClient + 1,
+			Input:    linInput{Op: kv.Get, Key: k, Label: label},
+			Output:   linOutput{Value: v.v, Found: v.present},
+			Call:     at, Return: at,
+		})
+	}
+	for _, k := range keys {
+		mv, inMem := in.Memory[k]
+		sv, inStore := in.Store[k]
+		mem, st := value{inMem, mv}, value{inStore, sv}
+		final(k, "final memory", mem, last+1)
+		if mem == st || !explainedByUnknown(byKey[k], mem, st) {
+			final(k, "final store", st, last+2)
 		}
 	}
 	return parts
