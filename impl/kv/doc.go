@@ -14,7 +14,7 @@
 //	mutex    one lock.Mutex "kv.map" around everything, store writes under it
 //	rwmutex  one lock.RWMutex "kv.map": reads share it, writes hold it across the store write
 //	syncmap  sync.Map for reads, per-key (striped) "kv.key" locks ordering each key's writers
-//	striped  256 stripes, each a lock.RWMutex "kv.stripe" and its own map
+//	striped  256 stripes, each a map behind its own "kv.stripe" mutex (a striped family)
 //	cow      an immutable snapshot behind an atomic pointer; writers serialised by "kv.writer"
 //	racy     deliberately wrong: check-then-act PutIfAbsent and Delete, store writes unordered
 //

@@ -21,7 +21,7 @@ func Strategies() []Strategy {
 		{Name: "syncmap", Linearizable: true, New: NewSyncMap,
 			Description: "sync.Map for lock-free reads, per-key locks order each key's writes"},
 		{Name: "striped", Linearizable: true, New: NewStriped,
-			Description: "lock striping: 256 RWMutex-guarded map shards"},
+			Description: "lock striping: 256 map shards, each behind its own mutex"},
 		{Name: "cow", Linearizable: true, New: NewCOW,
 			Description: "copy-on-write snapshot behind an atomic pointer, writers serialised"},
 		{Name: "racy", Linearizable: false, New: NewRacy,
