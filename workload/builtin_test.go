@@ -132,7 +132,7 @@ func TestSuites(t *testing.T) {
 			t.Errorf("suite %s: %d specs for %d runs, description %q", s.Name, len(specs), len(s.Runs), s.Description)
 		}
 	}
-	if !slices.Equal(names, []string{"default", "full", "quick"}) {
+	if !slices.Equal(names, []string{"default", "full", "kv", "quick"}) {
 		t.Errorf("suites %v", names)
 	}
 }
@@ -202,8 +202,8 @@ func TestSuiteBudgets(t *testing.T) {
 	t.Run("full", func(t *testing.T) {
 		suite, _ := workload.LookupSuite("full")
 		specs, _ := suite.Specs()
-		if len(specs) != len(workload.Names()) {
-			t.Errorf("full runs %d workloads of %d", len(specs), len(workload.Names()))
+		if n := len(targetWorkloads(t, "context")); len(specs) != n {
+			t.Errorf("full runs %d workloads of the context target's %d", len(specs), n)
 		}
 		maxWorkers, has256 := 0, false
 		for _, s := range specs {
@@ -219,6 +219,43 @@ func TestSuiteBudgets(t *testing.T) {
 		runs, total := suiteTime(t, "full", strategies, setup)
 		t.Logf("full: %d runs, %v", runs, total)
 	})
+}
+
+// TestKVSuite: the kv suite runs every kv workload over every kv strategy,
+// with enough repetitions for significance, in about 3 minutes.
+func TestKVSuite(t *testing.T) {
+	const strategies, setup = 6, 100 * time.Millisecond
+	suite, _ := workload.LookupSuite("kv")
+	specs, _ := suite.Specs()
+	if want := targetWorkloads(t, "kv"); len(specs) != len(want) || len(want) < 4 {
+		t.Errorf("kv runs %d workloads of the kv target's %d", len(specs), len(want))
+	}
+	for _, s := range specs {
+		if s.TargetName() != "kv" || s.Count < 6 || len(s.Concurrency) < 4 {
+			t.Errorf("%s: target %s, count %d, %d levels", s.Name, s.TargetName(), s.Count, len(s.Concurrency))
+		}
+	}
+	runs, total := suiteTime(t, "kv", strategies, setup)
+	t.Logf("kv: %d runs, %v", runs, total)
+	if total > 180*time.Second {
+		t.Errorf("kv: %d runs, %v: over budget", runs, total)
+	}
+}
+
+// targetWorkloads returns the embedded workloads naming target tgt.
+func targetWorkloads(t *testing.T, tgt string) []string {
+	t.Helper()
+	var names []string
+	for _, n := range workload.Names() {
+		s, err := workload.Load(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.TargetName() == tgt {
+			names = append(names, n)
+		}
+	}
+	return names
 }
 
 func TestLookupSuiteUnknown(t *testing.T) {

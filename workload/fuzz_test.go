@@ -9,7 +9,6 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"lockbench/ctxsys"
 	"lockbench/workload"
 	"lockbench/workloads"
 )
@@ -65,10 +64,14 @@ func FuzzParse(f *testing.F) {
 		if !reflect.DeepEqual(spec, again) {
 			t.Fatalf("round trip changed the spec:\n%+v\n%+v\n%s", spec, again, out)
 		}
+		tgt, err := spec.System()
+		if err != nil {
+			t.Fatalf("parsed spec names no target: %v", err)
+		}
 		g := spec.Generator(1, spec.Seed)
 		for range 64 {
 			op, key := g.Next()
-			if int(op) >= ctxsys.NumOps || ctxsys.Ops[op].Keyed != (key != "") {
+			if int(op) >= tgt.NumOps() || tgt.Spec(op).Keyed != (key != "") {
 				t.Fatalf("Next = %v %q", op, key)
 			}
 		}

@@ -135,38 +135,40 @@ func removes(r kv.Record) bool { return r.Op == kv.Delete && (unknown(r) || r.Fo
 // inserts: an operation that made the key present or may have.
 func inserts(r kv.Record) bool { return r.Op == kv.Put || stored(r) }
 
-// mayFallBetween: x can take effect after a and before b.
-func mayFallBetween(x, a, b kv.Record) bool { return x.Return >= a.Call && x.Call <= b.Return }
-
-// duplicates counts consecutive pairs of successful effective op (a
-// put_if_absent that stored, a delete that deleted) that no operation
-// matching separator can separate, in either order.
+// duplicates counts consecutive pairs (by Call) of successful effective op
+// (a put_if_absent that stored, a delete that deleted) that no operation
+// matching separator can separate, in either order. For a pair a, b with
+// a.Call <= b.Call, x may fall between them in one order or the other iff
+// x.Return >= a.Call and x.Call <= max(a.Return, b.Return): with the
+// separators sorted by Call and a running maximum of their Returns, each
+// pair is one binary search.
 func duplicates(ops []kv.Record, op kv.Op, separator func(kv.Record) bool) int {
-	var eff []kv.Record
+	var eff, sep []kv.Record
 	for _, r := range ops {
-		if r.Op == op && !unknown(r) && ((op == kv.PutIfAbsent && !r.Found) || (op == kv.Delete && r.Found)) {
+		switch {
+		case r.Op == op && !unknown(r) && ((op == kv.PutIfAbsent && !r.Found) || (op == kv.Delete && r.Found)):
 			eff = append(eff, r)
+		case separator(r):
+			sep = append(sep, r)
+		}
+	}
+	maxReturn := make([]int64, len(sep)) // of sep[:i+1]; ops are sorted by Call
+	for i, x := range sep {
+		maxReturn[i] = x.Return
+		if i > 0 {
+			maxReturn[i] = max(maxReturn[i], maxReturn[i-1])
 		}
 	}
 	n := 0
 	for i := 1; i < len(eff); i++ {
 		a, b := eff[i-1], eff[i]
-		separated := false
-		for _, x := range ops {
-			if separator(x) && (mayFallBetween(x, a, b) || mayFallBetween(x, b, a)) && !same(x, a) && !same(x, b) {
-				separated = true
-				break
-			}
-		}
-		if !separated {
+		end := max(a.Return, b.Return)
+		j := sort.Search(len(sep), func(j int) bool { return sep[j].Call > end }) - 1
+		if j < 0 || maxReturn[j] < a.Call {
 			n++
 		}
 	}
 	return n
-}
-
-func same(x, y kv.Record) bool {
-	return x.Client == y.Client && x.Call == y.Call && x.Op == y.Op
 }
 
 // value is a key's state: present with a value, or absent.
