@@ -66,7 +66,7 @@ type Input struct {
 const (
 	DefaultTimeLimit  = 2 * time.Second
 	DefaultTimeBudget = 10 * time.Second
-	DefaultWindowOps  = 5000
+	DefaultWindowOps  = 2000
 )
 
 // Result is the verdict.
@@ -92,17 +92,25 @@ func Check(in Input) (Result, error) {
 	}
 	in.Writes = in.Writes || in.Complete
 	byKey := perKey(in.History)
+	witnesses := map[string][]window{} // around certain anomalies, for porcupine
 	if in.Writes {
-		for _, ops := range byKey {
-			res.Anomalies[DuplicateInsert] += duplicates(ops, kv.PutIfAbsent, removes)
-			res.Anomalies[DuplicateDelete] += duplicates(ops, kv.Delete, inserts)
+		for k, ops := range byKey {
+			for _, d := range []struct {
+				op   kv.Op
+				sep  func(kv.Record) bool
+				kind string
+			}{{kv.PutIfAbsent, removes, DuplicateInsert}, {kv.Delete, inserts, DuplicateDelete}} {
+				pairs := duplicates(ops, d.op, d.sep)
+				res.Anomalies[d.kind] += len(pairs)
+				witnesses[k] = append(witnesses[k], pairs...)
+			}
 		}
 	} else {
 		res.Notes = append(res.Notes, "writes missing from the history: duplicate_insert, duplicate_delete and lost_write not evaluated")
 	}
 	quiescence(in, byKey, res.Anomalies)
 	if in.Linearizability {
-		if err := linearizability(in, &res); err != nil {
+		if err := linearizability(in, &res, witnesses); err != nil {
 			return res, err
 		}
 	}
@@ -135,14 +143,14 @@ func removes(r kv.Record) bool { return r.Op == kv.Delete && (unknown(r) || r.Fo
 // inserts: an operation that made the key present or may have.
 func inserts(r kv.Record) bool { return r.Op == kv.Put || stored(r) }
 
-// duplicates counts consecutive pairs (by Call) of successful effective op
+// duplicates returns, as the windows they span, the consecutive pairs (by Call) of successful effective op
 // (a put_if_absent that stored, a delete that deleted) that no operation
 // matching separator can separate, in either order. For a pair a, b with
 // a.Call <= b.Call, x may fall between them in one order or the other iff
 // x.Return >= a.Call and x.Call <= max(a.Return, b.Return): with the
 // separators sorted by Call and a running maximum of their Returns, each
 // pair is one binary search.
-func duplicates(ops []kv.Record, op kv.Op, separator func(kv.Record) bool) int {
+func duplicates(ops []kv.Record, op kv.Op, separator func(kv.Record) bool) []window {
 	var eff, sep []kv.Record
 	for _, r := range ops {
 		switch {
@@ -159,16 +167,16 @@ func duplicates(ops []kv.Record, op kv.Op, separator func(kv.Record) bool) int {
 			maxReturn[i] = max(maxReturn[i], maxReturn[i-1])
 		}
 	}
-	n := 0
+	var pairs []window
 	for i := 1; i < len(eff); i++ {
 		a, b := eff[i-1], eff[i]
 		end := max(a.Return, b.Return)
 		j := sort.Search(len(sep), func(j int) bool { return sep[j].Call > end }) - 1
 		if j < 0 || maxReturn[j] < a.Call {
-			n++
+			pairs = append(pairs, window{a.Call, end + 1})
 		}
 	}
-	return n
+	return pairs
 }
 
 // value is a key's state: present with a value, or absent.

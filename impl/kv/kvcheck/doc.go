@@ -53,11 +53,23 @@
 // after everything returned: memory's and the store's (the store's left out
 // when a write with an unknown outcome explains a difference), so a lost
 // acknowledged write or a store that kept an older value is a violation
-// even if nobody read it during the run. A partition longer than
-// Input.WindowOps is checked in consecutive windows, each from an unknown
-// state, with the operations straddling a window's start or end given an
-// unknown outcome there (so whatever linearizes the whole linearizes each
-// window, and an illegal window is a real violation). A check that runs out
-// of Input.TimeLimit is "unknown". The first illegal partition is drawn
-// with porcupine's visualisation into Input.VisualizePath.
+// even if nobody read it during the run.
+//
+// Deciding, cheapest first:
+//
+//  1. Witnesses: for every anomaly already certain (a duplicate pair, final
+//     reads that disagree), porcupine checks the short window of history
+//     around it, from an unknown state, and decides and draws at once.
+//  2. A linearization built by sorting (see linearizeBySort) and replayed
+//     through the model: found, it is a proof; not found proves nothing.
+//  3. porcupine.CheckOperationsVerbose with Input.TimeLimit. A key longer
+//     than Input.WindowOps is checked in consecutive windows, each from an
+//     unknown state, with the operations straddling a window's edge allowed
+//     to take effect outside it (so whatever linearizes the whole
+//     linearizes each window, and an illegal window is a real violation;
+//     windows that all pass leave the key "unknown"). A check that runs out
+//     of time is "unknown"; all checks together stop at Input.TimeBudget.
+//
+// The first illegal key found is drawn with porcupine's visualisation into
+// Input.VisualizePath(key).
 package kvcheck

@@ -3,6 +3,7 @@ package kvcheck
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"sort"
 	"time"
 
@@ -12,16 +13,22 @@ import (
 	"lockbench/internal/safefile"
 )
 
-func linearizability(in Input, res *Result) error {
-	limit, budget, window := in.TimeLimit, in.TimeBudget, in.WindowOps
+// window is a time interval [from, to) of one key's history to check on its
+// own (see timeWindow).
+type window struct{ from, to int64 }
+
+var whole = window{math.MinInt64, math.MaxInt64}
+
+func linearizability(in Input, res *Result, witnesses map[string][]window) error {
+	limit, budget, size := in.TimeLimit, in.TimeBudget, in.WindowOps
 	if limit <= 0 {
 		limit = DefaultTimeLimit
 	}
 	if budget <= 0 {
 		budget = DefaultTimeBudget
 	}
-	if window <= 0 {
-		window = DefaultWindowOps
+	if size <= 0 {
+		size = DefaultWindowOps
 	}
 	if !in.Complete {
 		// A missing write would make reads of its value look illegal.
@@ -29,63 +36,96 @@ func linearizability(in Input, res *Result) error {
 		res.Notes = append(res.Notes, "linearizability: history incomplete, not checked")
 		return nil
 	}
-	parts := partitions(in)
+	parts := partitions(in, witnesses)
 	keys := make([]string, 0, len(parts))
 	for k := range parts {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	deadline := time.Now().Add(budget)
+	initOf := func(k string) state {
+		if v, ok := in.Preload[k]; ok {
+			return presentOf(v)
+		}
+		return absent
+	}
+	illegal := func(k string, m porcupine.Model, info porcupine.LinearizationInfo) error {
+		res.Linearizable, res.IllegalKey = Illegal, k
+		if in.VisualizePath == nil {
+			return nil
+		}
+		path := in.VisualizePath(k)
+		var buf bytes.Buffer
+		if err := porcupine.Visualize(m, info, &buf); err != nil {
+			return fmt.Errorf("kvcheck: visualize key %q: %w", k, err)
+		}
+		if err := safefile.WriteFile(path, buf.Bytes()); err != nil {
+			return fmt.Errorf("kvcheck: %w", err)
+		}
+		res.Visualization = path
+		return nil
+	}
+
+	// First the windows around anomalies already certain: a short history
+	// porcupine decides at once, and draws.
+	for _, k := range keys {
+		for _, w := range witnesses[k] {
+			if time.Now().After(deadline) {
+				break
+			}
+			m := model(anyState)
+			r, info := porcupine.CheckOperationsVerbose(m, timeWindow(parts[k], w), limit)
+			if r == porcupine.Illegal {
+				return illegal(k, m, info)
+			}
+		}
+	}
+
 	res.Linearizable = Ok
+	timedOut := 0
 	for i, k := range keys {
 		if time.Now().After(deadline) {
 			res.Linearizable = Unknown
 			res.Notes = append(res.Notes, fmt.Sprintf("linearizability: time budget %v spent, %d of %d keys unchecked", budget, len(keys)-i, len(keys)))
-			return nil
+			break
 		}
-		init := absent
-		if v, ok := in.Preload[k]; ok {
-			init = presentOf(v)
+		if linearizeBySort(parts[k], initOf(k)) {
+			continue // a linearization found is a proof
 		}
-		verdict, m, info := checkKey(parts[k], init, window, limit)
+		verdict, m, info := checkWindows(parts[k], initOf(k), size, limit, deadline)
 		switch verdict {
+		case porcupine.Illegal:
+			return illegal(k, m, info)
 		case porcupine.Unknown:
 			res.Linearizable = Unknown
-		case porcupine.Illegal:
-			res.Linearizable, res.IllegalKey = Illegal, k
-			if in.VisualizePath != nil {
-				path := in.VisualizePath(k)
-				var buf bytes.Buffer
-				if err := porcupine.Visualize(m, info, &buf); err != nil {
-					return fmt.Errorf("kvcheck: visualize key %q: %w", k, err)
-				}
-				if err := safefile.WriteFile(path, buf.Bytes()); err != nil {
-					return fmt.Errorf("kvcheck: %w", err)
-				}
-				res.Visualization = path
-			}
-			if rest := len(keys) - i - 1; rest > 0 {
-				res.Notes = append(res.Notes, fmt.Sprintf("linearizability: key %q illegal, %d later keys left unchecked", k, rest))
-			}
-			return nil
+			timedOut++
 		}
+	}
+	if timedOut > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("linearizability: %d keys undecided within %v per check", timedOut, limit))
 	}
 	return nil
 }
 
-// checkKey checks one key's operations (sorted by Call), in windows of at
-// most window operations.
-func checkKey(ops []porcupine.Operation, init state, window int, limit time.Duration) (porcupine.CheckResult, porcupine.Model, porcupine.LinearizationInfo) {
+// checkWindows checks one key's operations (sorted by Call) with porcupine,
+// in consecutive windows of at most size operations. Windows that all pass
+// prove nothing about the whole (each started from an unknown state): Ok
+// only when there was one.
+func checkWindows(ops []porcupine.Operation, init state, size int, limit time.Duration, deadline time.Time) (porcupine.CheckResult, porcupine.Model, porcupine.LinearizationInfo) {
 	verdict := porcupine.Ok
-	for lo := 0; lo < len(ops); lo += window {
-		hi := min(lo+window, len(ops))
-		start := init
-		if lo > 0 {
-			start = anyState
+	for lo := 0; lo < len(ops); lo += size {
+		if time.Now().After(deadline) {
+			return porcupine.Unknown, porcupine.Model{}, porcupine.LinearizationInfo{}
 		}
-		w := windowOf(ops, lo, hi)
+		w, start := whole, init
+		if lo > 0 {
+			w.from, start = ops[lo].Call, anyState
+		}
+		if hi := lo + size; hi < len(ops) {
+			w.to = ops[hi].Call
+		}
 		m := model(start)
-		r, info := porcupine.CheckOperationsVerbose(m, w, limit)
+		r, info := porcupine.CheckOperationsVerbose(m, timeWindow(ops, w), min(limit, time.Until(deadline)))
 		switch r {
 		case porcupine.Illegal:
 			return r, m, info
@@ -93,45 +133,43 @@ func checkKey(ops []porcupine.Operation, init state, window int, limit time.Dura
 			verdict = porcupine.Unknown
 		}
 	}
+	if len(ops) > size {
+		verdict = porcupine.Unknown
+	}
 	return verdict, porcupine.Model{}, porcupine.LinearizationInfo{}
 }
 
-// windowOf returns ops[lo:hi] as one window: those still running when the
-// next window starts, and those of earlier windows still running when this
-// one starts, get an unknown outcome (see the package documentation).
-func windowOf(ops []porcupine.Operation, lo, hi int) []porcupine.Operation {
-	if lo == 0 && hi == len(ops) {
+// timeWindow returns the operations of ops that can take effect in w, to be
+// checked from an unknown state (unless w starts at the beginning): an
+// operation wholly inside w as it is, one straddling an edge as Maybe — its
+// effect may lie outside w; if inside, its output holds. Whatever
+// linearizes the whole history linearizes every window, so an illegal
+// window is a real violation.
+func timeWindow(ops []porcupine.Operation, w window) []porcupine.Operation {
+	if w == whole {
 		return ops
 	}
-	start := ops[lo].Call
-	end := int64(1<<63 - 1)
-	if hi < len(ops) {
-		end = ops[hi].Call
-	}
-	maybe := func(op porcupine.Operation) porcupine.Operation {
-		in := op.Input.(linInput)
-		in.Maybe = true
-		op.Input = in
-		return op
-	}
-	var w []porcupine.Operation
-	for _, op := range ops[:lo] {
-		if op.Return >= start {
-			w = append(w, maybe(op))
+	var out []porcupine.Operation
+	for _, op := range ops {
+		if op.Return < w.from || op.Call >= w.to {
+			continue
 		}
-	}
-	for _, op := range ops[lo:hi] {
-		if op.Return >= end {
-			op = maybe(op)
+		if op.Call < w.from || op.Return >= w.to {
+			in := op.Input.(linInput)
+			in.Maybe = true
+			op.Input = in
 		}
-		w = append(w, op)
+		out = append(out, op)
 	}
-	return w
+	return out
 }
 
 // partitions turns the complete history into porcupine operations per key,
-// sorted by Call, with the final reads appended.
-func partitions(in Input) map[string][]porcupine.Operation {
+// sorted by Call, with the final reads appended. A key whose final reads
+// disagree (memory and store differ, no write with an unknown outcome
+// explains it) gets a witness window: from the last call on, the final
+// reads contradict each other.
+func partitions(in Input, witnesses map[string][]window) map[string][]porcupine.Operation {
 	parts := map[string][]porcupine.Operation{}
 	keySet := map[string]bool{}
 	var last int64
@@ -146,9 +184,10 @@ func partitions(in Input) map[string][]porcupine.Operation {
 			continue
 		}
 		keySet[r.Key] = true
+		u := unknown(r)
 		parts[r.Key] = append(parts[r.Key], porcupine.Operation{
 			ClientId: r.Client + 1,
-			Input:    linInput{Op: r.Op, Key: r.Key, Value: r.Value, Maybe: unknown(r)},
+			Input:    linInput{Op: r.Op, Key: r.Key, Value: r.Value, Maybe: u, Unchecked: u},
 			Output:   linOutput{Value: r.Out, Found: r.Found},
 			Call:     r.Call, Return: r.Return,
 		})
@@ -187,9 +226,16 @@ func partitions(in Input) map[string][]porcupine.Operation {
 		mv, inMem := in.Memory[k]
 		sv, inStore := in.Store[k]
 		mem, st := value{inMem, mv}, value{inStore, sv}
+		lastCall := int64(math.MinInt64)
+		if ops := parts[k]; len(ops) > 0 {
+			lastCall = ops[len(ops)-1].Call
+		}
 		final(k, "final memory", mem, last+1)
 		if mem == st || !explainedByUnknown(byKey[k], mem, st) {
 			final(k, "final store", st, last+2)
+			if mem != st {
+				witnesses[k] = append(witnesses[k], window{lastCall, math.MaxInt64})
+			}
 		}
 	}
 	return parts

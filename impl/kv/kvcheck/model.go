@@ -14,9 +14,13 @@ type linInput struct {
 	Op    kv.Op // Get, Put, PutIfAbsent or Delete (scans are split into gets)
 	Key   string
 	Value string // put, put_if_absent
-	// Maybe: the outcome is unknown (failed, or straddling a window's
-	// edge); it may or may not take effect and its output is not checked.
+	// Maybe: it may not take effect here (an unknown outcome, or an
+	// operation straddling a window's edge, whose effect may lie outside
+	// the window).
 	Maybe bool
+	// Unchecked: its output says nothing (an unknown outcome: the caller
+	// was told it failed).
+	Unchecked bool
 	// Label names the operation in the visualisation ("kv.scan", "final
 	// memory", …).
 	Label string
@@ -70,14 +74,12 @@ func model(init state) porcupine.Model {
 func step(s state, in linInput, out linOutput) []interface{} {
 	if in.Maybe {
 		next := []interface{}{s}
-		if in.Op != kv.Get {
-			if n, ok := apply(s, in, linOutput{}, false); ok && n != s {
-				next = append(next, n)
-			}
+		if n, ok := apply(s, in, out, !in.Unchecked); ok && n != s {
+			next = append(next, n)
 		}
 		return next
 	}
-	if n, ok := apply(s, in, out, true); ok {
+	if n, ok := apply(s, in, out, !in.Unchecked); ok {
 		return []interface{}{n}
 	}
 	return nil
@@ -92,6 +94,9 @@ func apply(s state, in linInput, out linOutput, checked bool) (state, bool) {
 	}
 	switch in.Op {
 	case kv.Get:
+		if !checked {
+			return s, true
+		}
 		return observedAs(out.Found, out.Value), agrees(out.Found, out.Value)
 	case kv.Put:
 		return presentOf(in.Value), true
@@ -153,8 +158,11 @@ func describe(in linInput, out linOutput) string {
 	case kv.Delete:
 		s = fmt.Sprintf("%s(%s) -> deleted=%v", name, in.Key, out.Found)
 	}
-	if in.Maybe {
+	switch {
+	case in.Unchecked:
 		s += " (outcome unknown)"
+	case in.Maybe:
+		s += " (may fall outside this window)"
 	}
 	return s
 }
