@@ -12,14 +12,14 @@ import (
 // knownStrategies come first, in this order, wherever strategies are listed.
 var knownStrategies = []string{"naive", "refactored", "sharded"}
 
-// NewModel computes the model of f. opt.Baseline picks the baseline (empty
-// means "naive") and opt.Formats the plot format report.md links. A partial file — cells missing, runs failed — gives a partial
+// NewModel computes the model of f. opt.Baseline picks the baseline (see
+// Options.Baseline) and opt.Formats the plot format report.md links. A partial file — cells missing, runs failed — gives a partial
 // model, never an error.
 func NewModel(f *results.File, opt Options) *Model {
 	if f == nil {
 		f = &results.File{}
 	}
-	opt = opt.withDefaults()
+	opt = opt.forFile(f).withDefaults()
 	m := &Model{Meta: f.Meta, Baseline: opt.Baseline, Runs: len(f.Runs)}
 	cells := analysis.Cells(f)
 	for _, runs := range cells {

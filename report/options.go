@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+
+	"lockbench/results"
 )
 
 // Plot formats Render can write.
@@ -26,7 +28,9 @@ type Options struct {
 	// well on a screen.
 	DPI int
 	// Baseline is the strategy every other one is compared with. Empty
-	// means "naive".
+	// means "naive", or, for results without naive runs (another target),
+	// the strategy of the first run: the target's first strategy, its
+	// simplest by convention (mutex for kv).
 	Baseline string
 	// SkipResults leaves results.json alone: the caller renders the file
 	// in place and re-encoding it would gain nothing.
@@ -62,6 +66,18 @@ var DefaultOptions = Options{
 	Height:   4,
 	DPI:      96,
 	Baseline: "naive",
+}
+
+// forFile picks the baseline of f when o names none: naive, or the
+// strategy of f's first run when f has no naive runs.
+func (o Options) forFile(f *results.File) Options {
+	if o.Baseline != "" || f == nil || len(f.Runs) == 0 {
+		return o
+	}
+	if !slices.ContainsFunc(f.Runs, func(r results.Run) bool { return r.Strategy == DefaultOptions.Baseline }) {
+		o.Baseline = f.Runs[0].Strategy
+	}
+	return o
 }
 
 // withDefaults fills the zero fields of o.

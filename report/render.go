@@ -56,7 +56,7 @@ func RenderContext(ctx context.Context, f *results.File, outDir string, opt Opti
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	opt = opt.withDefaults()
+	opt = opt.forFile(f).withDefaults()
 	for _, format := range opt.Formats {
 		if format != FormatPNG && format != FormatSVG {
 			return fmt.Errorf("%w: %q", ErrFormat, format)

@@ -52,7 +52,7 @@ func newReportFlagSet(stderr io.Writer) (*flag.FlagSet, *reportFlags) {
 	fs.Float64Var(&f.width, "width", d.Width, "width of a single-panel plot in inches; figures with several panels grow from it")
 	fs.Float64Var(&f.height, "height", d.Height, "height of a single-panel plot in inches")
 	fs.IntVar(&f.dpi, "dpi", d.DPI, "resolution of the PNG plots in dots per inch")
-	fs.StringVar(&f.baseline, "baseline", d.Baseline, "strategy every other one is compared with")
+	fs.StringVar(&f.baseline, "baseline", d.Baseline, "strategy every other one is compared with (default: naive, or the first run's strategy when there are no naive runs, e.g. mutex for the kv target)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, reportUsage)
 		fs.PrintDefaults()
@@ -92,6 +92,9 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 	}
 	if explicit(fs, "baseline") && !hasStrategy(file, opt.Baseline) {
 		return badInput("report: --baseline %s: %q has no runs of it (strategies: %s)", quoteShort(opt.Baseline), in, quoteList(strategiesOf(file)))
+	}
+	if !explicit(fs, "baseline") {
+		opt.Baseline = "" // naive, or another target's first strategy (report.Options)
 	}
 	out := f.out
 	if out == "" {
