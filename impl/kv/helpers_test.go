@@ -29,7 +29,7 @@ type env struct {
 func newEnv(t *testing.T, s kv.Strategy, before, after store.Hook) *env {
 	t.Helper()
 	e := &env{mem: store.NewMemory(), locks: lock.NewSet(true)}
-	c, err := s.New(kv.Deps{Store: store.Traced(store.Hooked(e.mem, before, after)), Locks: e.locks})
+	c, err := s.New(kv.Deps{Store: store.Instrument(e.mem, store.Hooks{Before: before, After: after}), Locks: e.locks})
 	if err != nil {
 		t.Fatal(err)
 	}

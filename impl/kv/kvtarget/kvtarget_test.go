@@ -25,7 +25,7 @@ func TestTarget(t *testing.T) {
 			ctx := lock.WithTrace(context.Background(), &lock.Trace{})
 			mem := store.NewMemory()
 			var clock int64
-			sys, err := s.New(target.Deps{Store: store.Traced(mem), Locks: lock.NewSet(true), Clients: 2, History: true,
+			sys, err := s.New(target.Deps{Store: store.Instrument(mem, store.Hooks{}), Locks: lock.NewSet(true), Clients: 2, History: true,
 				Now: func() int64 { clock++; return clock }})
 			if err != nil {
 				t.Fatal(err)
