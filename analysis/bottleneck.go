@@ -64,14 +64,14 @@ func Bottlenecks(r *results.Run, gomaxprocs int) {
 		return
 	}
 	r.Bottleneck = &b
-	r.BoundRatio = completionRate(*r) / b.BoundOpsS
+	r.BoundRatio = CompletionRate(*r) / b.BoundOpsS
 	r.WhatIf = WhatIfs(rs)
 }
 
-// completionRate is the rate of completions in the window, failed ones
+// CompletionRate is the rate of completions in the window, failed ones
 // included: a failed operation held its resources too, so the operational
 // laws count it, though throughput (goodput) does not.
-func completionRate(r results.Run) float64 {
+func CompletionRate(r results.Run) float64 {
 	if r.DurationS > 0 && r.FailedOps > 0 {
 		return float64(r.Ops) / r.DurationS
 	}
@@ -82,7 +82,7 @@ func completionRate(r results.Run) float64 {
 // bounds, in a fixed order: locks and stripes by name, store, CPU, clients or
 // offered rate.
 func Resources(r results.Run, gomaxprocs int) []results.Resource {
-	x := completionRate(r)
+	x := CompletionRate(r)
 	if r.Status != results.StatusOK && r.Status != "" || r.Ops <= 0 || x <= 0 {
 		return nil
 	}

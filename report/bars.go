@@ -2,6 +2,7 @@ package report
 
 import (
 	"image/color"
+	"math"
 	"slices"
 
 	"gonum.org/v1/plot"
@@ -18,6 +19,7 @@ type hbars struct {
 	groups     []string
 	strategies []string
 	st         map[string]seriesStyle
+	xmax       float64 // the value axis runs from 0 to xmax
 }
 
 var _ plot.Plotter = hbars{}
@@ -27,11 +29,22 @@ var _ plot.DataRanger = hbars{}
 // separates the groups.
 const barGroupWidth = 0.8
 
-// barAxisMax leaves room right of 100% for the bar labels.
+// barAxisMax leaves room right of 100% for the bar labels (of a share; a
+// quantity's axis gets the same room in proportion).
 const barAxisMax = 118
 
 func barPlot(pl *plot.Plot, p Panel, st map[string]seriesStyle) {
-	h := hbars{bars: p.Bars, st: st}
+	h := hbars{bars: p.Bars, st: st, xmax: barAxisMax}
+	share := p.XMax > p.XMin // 0–100%; otherwise a quantity from 0 to the longest bar
+	if !share {
+		longest := 0.0
+		for _, b := range p.Bars {
+			longest = math.Max(longest, b.Value)
+		}
+		if longest > 0 {
+			h.xmax = longest * barAxisMax / 100 // the same room right of it for the labels
+		}
+	}
 	for _, b := range p.Bars {
 		if !slices.Contains(h.groups, b.Group) {
 			h.groups = append(h.groups, b.Group)
@@ -45,8 +58,10 @@ func barPlot(pl *plot.Plot, p Panel, st map[string]seriesStyle) {
 	g.Vertical.Color = color.Gray{gridGray}
 	g.Vertical.Width = vg.Points(0.5)
 	pl.Add(g, h)
-	pl.X.Min, pl.X.Max = 0, barAxisMax
-	pl.X.Tick.Marker = plot.ConstantTicks{{Value: 0, Label: "0%"}, {Value: 25, Label: "25%"}, {Value: 50, Label: "50%"}, {Value: 75, Label: "75%"}, {Value: 100, Label: "100%"}}
+	pl.X.Min, pl.X.Max = 0, h.xmax
+	if share {
+		pl.X.Tick.Marker = plot.ConstantTicks{{Value: 0, Label: "0%"}, {Value: 25, Label: "25%"}, {Value: 50, Label: "50%"}, {Value: 75, Label: "75%"}, {Value: 100, Label: "100%"}}
+	}
 	pl.Y.Min, pl.Y.Max = -0.5, float64(len(h.groups))-0.5
 	var ticks plot.ConstantTicks
 	for i, grp := range h.groups {
@@ -61,7 +76,7 @@ func barPlot(pl *plot.Plot, p Panel, st map[string]seriesStyle) {
 func (h hbars) groupY(i int) float64 { return float64(len(h.groups) - 1 - i) }
 
 func (h hbars) DataRange() (xmin, xmax, ymin, ymax float64) {
-	return 0, barAxisMax, -0.5, float64(len(h.groups)) - 0.5
+	return 0, h.xmax, -0.5, float64(len(h.groups)) - 0.5
 }
 
 func (h hbars) Plot(c draw.Canvas, pl *plot.Plot) {

@@ -24,8 +24,9 @@ type BottleneckCell struct {
 	// Scope of a lock or stripe bottleneck: results.ScopeMapWide or
 	// results.ScopePerKey.
 	Scope string
-	// Measured is the representative run's throughput, Ratio measured /
-	// bound.
+	// Measured is the representative run's completion rate (failed
+	// operations included, as the operational laws count them), Ratio
+	// measured / bound.
 	Measured, Ratio float64
 	// Agree of Runs repetitions name the same bottleneck (name and kind).
 	Agree, Runs int
@@ -60,7 +61,7 @@ func bottleneckFigures(w *Workload, cells map[analysis.CellKey][]results.Run) ([
 			continue
 		}
 		rep := medianRun(runs)
-		b := BottleneckCell{Strategy: c.Strategy, Concurrency: c.Concurrency, Runs: len(runs), Measured: rep.ThroughputOpsS}
+		b := BottleneckCell{Strategy: c.Strategy, Concurrency: c.Concurrency, Runs: len(runs), Measured: analysis.CompletionRate(rep)}
 		if rep.Bottleneck != nil {
 			b.Bottleneck, b.Ratio, b.WhatIf = *rep.Bottleneck, rep.BoundRatio, rep.WhatIf
 			for _, res := range rep.Resources {

@@ -344,14 +344,16 @@ func heldIOFigures(strategy string, concurrency int, runs []results.Run) (perLoc
 	sums := map[string]*HeldIO{}
 	total = HeldIO{Strategy: strategy, Concurrency: concurrency}
 	for _, r := range runs {
+		total.Ops += r.Ops
 		for name, l := range r.Locks {
 			h := sums[name]
 			if h == nil {
-				h = &HeldIO{Strategy: strategy, Lock: name, Concurrency: concurrency}
+				h = &HeldIO{Strategy: strategy, Lock: name, Concurrency: concurrency, Scope: l.Scope}
 				sums[name] = h
 			}
 			h.HeldIONs += l.HeldIONs
 			h.HoldNs += l.HoldTotalNs
+			h.Ops += r.Ops
 			total.HeldIONs += l.HeldIONs
 			total.HoldNs += l.HoldTotalNs
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"lockbench/analysis"
+	"lockbench/results"
 )
 
 func addFigure(d *document, figs map[string]Figure, w *Workload, kind string) {
@@ -289,19 +290,46 @@ func heldIOSection(d *document, w *Workload) {
 		d.text("No lock figures were recorded.")
 		return
 	}
-	var parts []string
-	for _, h := range w.HeldIOTotals {
-		if math.IsNaN(h.Share) {
-			parts = append(parts, h.Strategy+" never held a lock")
+	var mapWide, perKey []string
+	for _, h := range w.HeldIO {
+		if h.HeldIONs <= 0 || h.Ops <= 0 {
 			continue
 		}
-		parts = append(parts, fmt.Sprintf("%s %s", h.Strategy, formatShare(h.Share)))
+		item := fmt.Sprintf("%s %s (%s per operation)", h.Strategy, h.Lock, formatSeconds(heldIOPerOp(h)))
+		if h.Scope == results.ScopePerKey {
+			perKey = append(perKey, item)
+		} else {
+			mapWide = append(mapWide, item)
+		}
 	}
-	d.text(fmt.Sprintf("Share of lock hold time spent inside store I/O at N=%d, over all locks: %s. Holding a lock across I/O makes every waiter wait for the store too.", w.Top, strings.Join(parts, ", ")))
-	t := table{Header: []string{"Strategy", "Lock", "Hold time", "Held in store I/O", "Share"}, Right: []bool{false, false, true, true, true}}
+	s := []string{fmt.Sprintf("Time each lock was held while its holder was inside store I/O, per operation, at N=%d (summed over the repetitions, divided by their operations). A map-wide lock covers every key; a per-key lock is a striped family whose stripes each guard the keys that hash to them.", w.Top)}
+	switch {
+	case len(mapWide) > 0:
+		s = append(s, "Map-wide locks held across store I/O — every other user of the lock waits for the store too: "+strings.Join(mapWide, ", ")+".")
+	default:
+		s = append(s, "No map-wide lock was held across store I/O.")
+	}
+	if len(perKey) > 0 {
+		s = append(s, "Per-key locks held across store I/O, which serialise only the writers of one key: "+strings.Join(perKey, ", ")+". That is the cost of keeping the store's order equal to memory's for each key, not a lock every client waits for.")
+	}
+	d.text(s...)
+	t := table{Header: []string{"Strategy", "Lock", "Scope", "Held in store I/O per op", "Hold per op"}, Right: []bool{false, false, false, true, true}}
 	for _, h := range w.HeldIO {
-		t.Rows = append(t.Rows, []string{h.Strategy, h.Lock, formatSeconds(float64(h.HoldNs) / 1e9), formatSeconds(float64(h.HeldIONs) / 1e9), formatShare(h.Share)})
+		t.Rows = append(t.Rows, []string{h.Strategy, h.Lock, scopeText(h.Scope), formatSeconds(heldIOPerOp(h)), formatSeconds(perOpOf(h.HoldNs, h.Ops))})
 	}
 	d.add(t)
-	d.text(fmt.Sprintf("Hold times are summed over the repetitions at N=%d.", w.Top))
 }
+
+// heldIOPerOp is a lock's held-in-I/O time per operation, in seconds.
+func heldIOPerOp(h HeldIO) float64 { return perOpOf(h.HeldIONs, h.Ops) }
+
+func perOpOf(ns, ops int64) float64 {
+	if ops <= 0 {
+		return math.NaN()
+	}
+	return float64(ns) / 1e9 / float64(ops)
+}
+
+// scopeText says what a lock covers; results files from before locks had
+// a scope do not say.
+func scopeText(scope string) string { return cmp.Or(scope, "not recorded") }

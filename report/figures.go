@@ -383,23 +383,31 @@ func lockWaitFigure(w *Workload) Figure {
 const barsPerPanel = 15
 
 func heldIOFigure(w *Workload) Figure {
+	var values []float64
+	for _, h := range w.HeldIO {
+		if h.HoldNs > 0 {
+			values = append(values, heldIOPerOp(h))
+		}
+	}
+	scale, unit := timeUnitFor(positiveMax(values))
 	p := Panel{
-		XLabel: "held across store I/O (% of the lock's hold time)", XMin: 0, XMax: 100,
-		Empty: "no lock was held",
+		XLabel: "held across store I/O per operation (" + unit + ")",
+		Empty:  "no lock was held",
 	}
 	for _, lock := range w.Locks {
 		for _, s := range w.Strategies {
 			for _, h := range w.HeldIO {
 				if h.Strategy == s && h.Lock == lock && h.HoldNs > 0 {
-					p.Bars = append(p.Bars, Bar{Group: lock, Strategy: s, Value: 100 * h.Share, Label: formatShare(h.Share)})
+					v := heldIOPerOp(h)
+					p.Bars = append(p.Bars, Bar{Group: lock + " (" + scopeText(h.Scope) + ")", Strategy: s, Value: v / scale, Label: formatSeconds(v)})
 				}
 			}
 		}
 	}
 	return Figure{
 		Grow:  float64(len(p.Bars)) / barsPerPanel,
-		Title: fmt.Sprintf("%s: lock hold time inside store I/O at N=%d", w.Name, w.Top),
-		Caption: fmt.Sprintf("Share of each lock's hold time during which its holder was inside store I/O (held_io_ns / hold_total_ns), %s at concurrency %d, summed over the repetitions; a missing bar means the strategy does not have or never held that lock.",
+		Title: fmt.Sprintf("%s: lock time inside store I/O per operation at N=%d", w.Name, w.Top),
+		Caption: fmt.Sprintf("Time each lock was held while its holder was inside store I/O, per completed operation (held_io_ns summed over the repetitions of %s at concurrency %d, divided by their operations), each lock labelled map-wide or per-key (a striped family, which blocks only the writers of one key); a missing bar means the strategy does not have or never held that lock.",
 			w.Name, w.Top),
 		Panels: []Panel{p}, Cols: 1,
 	}

@@ -173,8 +173,12 @@ type GeoMean struct {
 type HeldIO struct {
 	Strategy, Lock string
 	Concurrency    int
-	// HeldIONs and HoldNs are summed over the runs.
-	HeldIONs, HoldNs int64
+	// HeldIONs and HoldNs are summed over the runs, Ops too (completed
+	// operations): HeldIONs / Ops is the held-in-I/O time per operation.
+	HeldIONs, HoldNs, Ops int64
+	// Scope is results.ScopeMapWide or results.ScopePerKey (a striped
+	// family); "" in a results file written before locks had one.
+	Scope string
 	// Share is HeldIONs / HoldNs; NaN when the lock was never held.
 	Share float64
 }
