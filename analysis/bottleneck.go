@@ -31,9 +31,9 @@ import (
 //     key saturates one stripe while the family looks idle.
 //   - the store: a delay centre (no utilization, no bound) unless the sim
 //     store has a pool, then a server of capacity pool. Its demand is its
-//     calls per operation times the realised median latency, which stands
-//     for the mean (exact for a fixed delay; with a pool it includes the
-//     queueing for a slot, so the store's demand is then an upper bound).
+//     calls per operation times their realised mean latency (with a pool
+//     that includes the queueing for a slot, so the store's demand is then
+//     an upper bound).
 //   - the CPUs: GOMAXPROCS servers, demand the process CPU time per
 //     operation.
 //   - the clients (closed loop): N servers, demand R₀ + Z. R₀ is what an
@@ -127,10 +127,12 @@ func Resources(r results.Run, gomaxprocs int) []results.Resource {
 		}
 	}
 
-	if r.Store.Ops > 0 && r.Store.LatencyP50Ns > 0 {
+	// The realised mean latency; files from before it was recorded have
+	// the median, which stands for it (exact for a fixed delay).
+	if latency := cmp.Or(r.Store.LatencyMeanNs, r.Store.LatencyP50Ns); r.Store.Ops > 0 && latency > 0 {
 		add(results.Resource{
 			Name: "store", Kind: results.KindStore, Servers: storePool(r.Store.Spec),
-			DemandNsPerOp: float64(r.Store.Ops) / spanOps * float64(r.Store.LatencyP50Ns),
+			DemandNsPerOp: float64(r.Store.Ops) / spanOps * float64(latency),
 		})
 	}
 	if cpu := r.Process.CPUUserS + r.Process.CPUSysS; cpu > 0 && gomaxprocs > 0 {

@@ -87,7 +87,8 @@ func TestDelayCentreAndPopulation(t *testing.T) {
 // throughput at 4/2ms = 2000 ops/s.
 func TestPool(t *testing.T) {
 	r := closedRun(64, 1900, 64/1900.0*1e9)
-	r.Store = results.StoreFigures{Spec: "sim:latency=1ms,pool=4", Ops: 3800, LatencyP50Ns: 1e6}
+	// The mean, not the median, is the demand: a tail of slow calls counts.
+	r.Store = results.StoreFigures{Spec: "sim:latency=1ms,pool=4", Ops: 3800, LatencyMeanNs: 1e6, LatencyP50Ns: 0.9e6}
 	analysis.Bottlenecks(&r, 2)
 	s := resource(t, r.Resources, "store", results.KindStore)
 	if s.Servers != 4 || !near(s.BoundOpsS, 2000) || !near(s.Utilization, 0.95) {
