@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"cmp"
+	"maps"
 	"math"
 	"slices"
 
@@ -98,7 +99,7 @@ func Resources(r results.Run, gomaxprocs int) []results.Resource {
 	}
 
 	var lockWaitNs float64
-	for _, name := range sortedNames(r.Locks) {
+	for _, name := range slices.Sorted(maps.Keys(r.Locks)) {
 		l := r.Locks[name]
 		lockWaitNs += float64(l.WaitTotalNs)
 		all, busiest := writerFigures(l)
@@ -275,13 +276,4 @@ func WhatIfs(rs []results.Resource) []results.WhatIf {
 
 func isLock(r results.Resource) bool {
 	return r.Kind == results.KindLock || r.Kind == results.KindStripe
-}
-
-func sortedNames[V any](m map[string]V) []string {
-	names := make([]string, 0, len(m))
-	for n := range m {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
 }

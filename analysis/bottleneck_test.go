@@ -195,3 +195,25 @@ func TestFailedRunLeftAlone(t *testing.T) {
 		t.Errorf("failed run analysed: %+v", r.Bottleneck)
 	}
 }
+
+// TestCheckBounds: a saturated run at its bound passes; an idle run whose
+// clients' bound is far above what it measured fails, and so does a run
+// stored without analysis that is analysed on the fly.
+func TestCheckBounds(t *testing.T) {
+	saturated := closedRun(64, 1800, 64/1800.0*1e9)
+	saturated.Locks["m"] = withWait(lockHeld(1800*540_000, 0, 0), 1800*(64/1800.0*1e9-540_000))
+	analysis.Bottlenecks(&saturated, 2)
+
+	idle := closedRun(4, 3000, 4/3000.0*1e9)
+	idle.Locks["m"] = withWait(lockHeld(3000*10_000, 0, 0), 3000*0.3*(4/3000.0*1e9)) // 30% of latency queueing
+	idle.Repetition = 1                                                              // analysed by CheckBounds itself
+
+	f := &results.File{Meta: results.Meta{GOMAXPROCS: 2}, Runs: []results.Run{saturated, idle}}
+	c := analysis.CheckBounds(f)
+	if c.Saturated.Runs != 1 || len(c.Saturated.Failures) != 0 || !near(c.Saturated.WorstRatio, 1800*540e-6) {
+		t.Errorf("saturated: %+v, want 1 run at %v, no failure", c.Saturated, 1800*540e-6)
+	}
+	if c.Idle.Runs != 1 || len(c.Idle.Failures) != 1 || !near(c.Idle.WorstRatio, 0.7) {
+		t.Errorf("idle: %+v, want 1 run failing at 0.7", c.Idle)
+	}
+}

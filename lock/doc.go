@@ -132,5 +132,10 @@
 // 2-core machine. A lock's own writer figures add one atomic add per writer
 // release (and per held lock at the end of an I/O call) on the lock's own
 // cache line, which the writer already owns; the held-wait figure costs only
-// on the contended path.
+// on the contended path. Measured before and after they were added (the
+// same benchmarks, 6 runs each, benchstat; the machine was shared and
+// heavily loaded, so only large changes would show): no significant change
+// to Lock/Unlock with a trace (55 → 51 ns), to 256 stripes hammered in
+// parallel (56 → 46 ns) or to a contended lock (45 → 41 ns); the end of an
+// I/O call under a traced writer lock rose from 35 to 40 ns (p=0.002).
 package lock

@@ -2,6 +2,7 @@ package report
 
 import (
 	"cmp"
+	"maps"
 	"math"
 	"slices"
 
@@ -85,7 +86,7 @@ func bottleneckFigures(w *Workload, cells map[analysis.CellKey][]results.Run) ([
 		}
 		if len(bounds) > 0 {
 			b.ServerBound = spreadOf(bounds).Median
-			for _, l := range sortedKeys(labels) {
+			for _, l := range slices.Sorted(maps.Keys(labels)) {
 				if b.ServerBoundLabel == "" || labels[l] > labels[b.ServerBoundLabel] {
 					b.ServerBoundLabel = l
 				}
@@ -102,7 +103,7 @@ func bottleneckFigures(w *Workload, cells map[analysis.CellKey][]results.Run) ([
 				}
 			}
 		}
-		for _, l := range sortedKeys(perResource) {
+		for _, l := range slices.Sorted(maps.Keys(perResource)) {
 			use = append(use, ResourceUse{Strategy: c.Strategy, Concurrency: c.Concurrency, Resource: l, Utilization: spreadOf(perResource[l]).Median})
 		}
 	}
@@ -119,9 +120,9 @@ func medianRun(runs []results.Run) results.Run {
 	return sorted[(len(sorted)-1)/2]
 }
 
-// resourceLabel names a resource for a reader: a striped family's hottest
-// stripe is "manager.keys (hottest stripe)", its total "manager.keys (all
-// stripes)".
+// resourceLabel names a resource for a reader: a lock by its name, a
+// striped family's hottest stripe "manager.keys (hottest stripe)", the
+// others in words ("the CPUs").
 func resourceLabel(name, kind string) string {
 	switch kind {
 	case results.KindStripe:
@@ -145,18 +146,9 @@ func topResources(use []ResourceUse, n int) []string {
 	for _, u := range use {
 		peak[u.Resource] = math.Max(peak[u.Resource], u.Utilization)
 	}
-	labels := sortedKeys(peak)
+	labels := slices.Sorted(maps.Keys(peak))
 	slices.SortStableFunc(labels, func(a, b string) int { return cmp.Compare(peak[b], peak[a]) })
 	return labels[:min(n, len(labels))]
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // serverBound is the lowest bound a server (lock, stripe, pooled store,

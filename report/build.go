@@ -326,11 +326,7 @@ func representative(runs []results.Run) RunRef {
 	if len(runs) == 0 {
 		return RunRef{}
 	}
-	sorted := slices.Clone(runs)
-	slices.SortStableFunc(sorted, func(a, b results.Run) int {
-		return cmp.Or(cmp.Compare(a.ThroughputOpsS, b.ThroughputOpsS), cmp.Compare(a.Repetition, b.Repetition))
-	})
-	r := sorted[(len(sorted)-1)/2]
+	r := medianRun(runs)
 	return RunRef{
 		Strategy: r.Strategy, Concurrency: r.Concurrency, Repetition: r.Repetition,
 		Throughput: r.ThroughputOpsS,
