@@ -38,18 +38,21 @@ import (
 //   - the CPUs: GOMAXPROCS servers, demand the process CPU time per
 //     operation.
 //   - the clients (closed loop): N servers, demand R₀ + Z. R₀ is what an
-//     operation costs alone, without queueing: its mean latency less its
-//     mean lock wait; where the CPUs or a store pool are busy enough to
-//     queue, at most its CPU time plus its store time (see noQueueing). A lock held during store I/O is
+//     operation costs alone, without queueing: its response time R less
+//     its mean lock wait, with R = N/X − Z (the interactive response time
+//     law, over the same window as X, so that the bound and the measured
+//     throughput are read off the same operations); where the CPUs or a
+//     store pool are busy enough to queue, at most its CPU time plus its
+//     store time (see noQueueing). A lock held during store I/O is
 //     possessed together with the store: its demand already contains the
 //     I/O, so lock demands are never added into R₀ — that would count the
 //     I/O twice, once in the store and once in every lock held across it.
 //   - the offered rate (open loop): the target rate bounds throughput.
 //
 // Lock and CPU figures cover the measured window and divide by the
-// operations completed in it (lock waits too). Store figures and latencies also
-// cover the drain after it (operations that started inside the window and
-// ended after it), so they divide by ops + drained.
+// operations completed in it (lock waits too). Store figures also cover the
+// drain after it (operations that started inside the window and ended after
+// it), so they divide by ops + drained.
 
 // Bottlenecks fills r's Resources, Bottleneck, BoundRatio and WhatIf from its
 // figures; gomaxprocs is the number of CPUs the run could use. A run that
@@ -155,7 +158,8 @@ func Resources(r results.Run, gomaxprocs int) []results.Resource {
 }
 
 // noQueueing returns R₀, the response time of an operation without
-// queueing. It is the mean latency less the mean lock wait — unless the CPUs
+// queueing. It is the response time N/X − Z less the mean lock wait (the
+// queueing the locks measured) — unless the CPUs
 // are at least half busy or the store has a pool, where operations also
 // queue outside locks (for a CPU, for a pool slot) and that estimate would
 // keep the queueing: then it is the smaller of it and the sum of the
@@ -163,7 +167,7 @@ func Resources(r results.Run, gomaxprocs int) []results.Resource {
 // and store time. Lock demands are never added: a lock's hold is spent on
 // CPU or in the store, already counted.
 func noQueueing(r results.Run, rs []results.Resource, lockWaitNsPerOp float64) float64 {
-	r0 := r.Latency["all"].MeanNs - lockWaitNsPerOp
+	r0 := float64(r.Concurrency)*1e9/CompletionRate(r) - float64(r.ThinkTimeNs) - lockWaitNsPerOp
 	var sum float64
 	queues := false
 	for _, res := range rs {

@@ -65,7 +65,7 @@ func (c *core) lockContended(mu exclusive, ctx context.Context) {
 	mu.Lock()
 	c.acquiredAt = ticks()
 	tr := FromContext(ctx)
-	c.family.contended(c.acquiredAt-t0, tr)
+	c.family.contended(c.acquiredAt-c.family.since(t0), tr)
 	tr.push(c, c.acquiredAt, true)
 }
 
@@ -73,7 +73,7 @@ func (c *core) lockContended(mu exclusive, ctx context.Context) {
 func (c *core) releasing(ctx context.Context) {
 	end := ticks()
 	FromContext(ctx).pop(c)
-	hold := max(end-c.acquiredAt, 0) // a TSC a little out of step between CPUs
+	hold := max(end-c.family.since(c.acquiredAt), 0) // ≥ 0: a TSC a little out of step between CPUs
 	c.own.hold.Add(hold)
 	c.family.released(hold)
 }
@@ -171,7 +171,7 @@ func (rw *RWMutex) RLock(ctx context.Context) {
 		}
 		rw.mu.RLock()
 		start = ticks()
-		rw.family.contended(start-t0, tr)
+		rw.family.contended(start-rw.family.since(t0), tr)
 	}
 	if tr != nil {
 		tr.push(&rw.core, start, false)
@@ -185,7 +185,7 @@ func (rw *RWMutex) RUnlock(ctx context.Context) {
 	if rw.family != nil {
 		end := ticks()
 		if start, ok := FromContext(ctx).pop(&rw.core); ok {
-			rw.family.released(max(end-start, 0)) // a TSC a little out of step between CPUs
+			rw.family.released(max(end-rw.family.since(start), 0)) // ≥ 0: a TSC a little out of step between CPUs
 		} else {
 			rw.untraced.releasedAt(end)
 		}

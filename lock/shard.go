@@ -18,7 +18,15 @@ type family struct {
 	shards  []shard      // len is a power of two
 	mask    int
 	striped bool // made by Set.Stripes: per-key locks, not map-wide
+	// resetAt is the time of the last Reset, in ticks: a hold, a wait or
+	// an I/O call that straddles it counts from it on, so the figures
+	// cover the span since the reset and a lock's busy time never exceeds
+	// it. Written by Reset, read on every release (a line no one writes).
+	resetAt atomic.Int64
 }
+
+// since returns t, or the last reset if t is before it.
+func (f *family) since(t int64) int64 { return max(t, f.resetAt.Load()) }
 
 // shard is one P's part of a family's figures, in ticks. Each release
 // records its hold in holds, so holds' count is the number of (timed)
@@ -125,6 +133,7 @@ func (f *family) snapshot(now int64, r tickRate) Snapshot {
 }
 
 func (f *family) reset(now int64) {
+	f.resetAt.Store(now)
 	for i := range f.shards {
 		sh := &f.shards[i]
 		for _, c := range []*atomic.Int64{&sh.holdTotal, &sh.holdMax, &sh.heldIO,

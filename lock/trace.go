@@ -122,7 +122,7 @@ func EndIO(ctx context.Context) {
 	tr.IONs += rate().ns(end - tr.ioStart)
 	tr.IOCalls++
 	for _, h := range tr.held {
-		d := max(end-max(tr.ioStart, h.start), 0)
+		d := max(end-h.lock.family.since(max(tr.ioStart, h.start)), 0)
 		h.lock.family.chargeIO(d)
 		if h.writer {
 			h.lock.own.heldIO.Add(d)

@@ -93,3 +93,33 @@ func TestHeldWait(t *testing.T) {
 		t.Errorf("inner: held wait %d, want 0 (it waited for itself)", w.HeldWaitNs)
 	}
 }
+
+// TestHoldStraddlingReset: a hold that began before a Reset counts from the
+// reset on, so a lock's busy time after a reset never exceeds the time
+// since. A, held long before the reset, and B, taken just before it, are
+// released one after the other: both count from the reset, so A's hold
+// exceeds B's by a short gap, not by the long stretch A was held before.
+func TestHoldStraddlingReset(t *testing.T) {
+	s := lock.NewSet(true)
+	a, b := s.Mutex("a"), s.Mutex("b")
+	ctx, tr := traced()
+	a.Lock(ctx)
+	lock.BeginIO(ctx)
+	for range 200 {
+		doSomeIO()
+	}
+	lock.EndIO(ctx)
+	before := tr.IONs // how long A was held before B, at least
+	b.Lock(ctx)
+	s.Reset()
+	b.Unlock(ctx)
+	a.Unlock(ctx)
+	snap := s.Snapshot()
+	ha, hb := snap["a"].Writers.HoldNs, snap["b"].Writers.HoldNs
+	if ha-hb >= before {
+		t.Errorf("hold of a = %d ns, of b = %d ns: a counts the %d ns it was held before the reset", ha, hb, before)
+	}
+	if snap["a"].HeldIONs != 0 {
+		t.Errorf("held_io of a = %d, want 0: its I/O ended before the reset", snap["a"].HeldIONs)
+	}
+}
