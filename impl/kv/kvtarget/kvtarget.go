@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"lockbench/impl/kv"
@@ -88,6 +89,9 @@ type system struct {
 	cfg     Config
 	history bool
 	preload map[string]string
+	// clients are every client made, each with the operations it kept;
+	// a worker asking twice gets a second one, and both histories count.
+	mu      sync.Mutex
 	clients []*client
 	// recorded counts the operations kept, against cfg.HistoryCap;
 	// dropped is set once one was not.
@@ -109,7 +113,7 @@ func newSystem(s kv.Strategy) func(target.Deps) (target.System, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &system{cache: c, cfg: cfg, history: d.History, clients: make([]*client, max(d.Clients, 0))}, nil
+		return &system{cache: c, cfg: cfg, history: d.History}, nil
 	}
 }
 
@@ -128,12 +132,10 @@ func (s *system) Preload(ctx context.Context, keys []string, _ []target.Op) erro
 
 // Client implements target.System.
 func (s *system) Client(w int) target.Client {
-	c := &client{sys: s, id: w}
-	if w >= 0 && w < len(s.clients) {
-		s.clients[w] = c
-	} else {
-		s.clients = append(s.clients, c)
-	}
+	s.mu.Lock()
+	c := &client{sys: s, id: w, tag: len(s.clients)}
+	s.clients = append(s.clients, c)
+	s.mu.Unlock()
 	return c
 }
 
@@ -142,20 +144,21 @@ func (s *system) Client(w int) target.Client {
 // the duplicate counts need them — reads too with Deps.History.
 type client struct {
 	sys     *system
-	id      int
+	id      int // the worker
+	tag     int // this client among the system's: unique, where id may repeat
 	seq     int64
 	pending kv.Record
 	kept    []kv.Record
 }
 
 // Do implements target.Client. Written values are unique per run
-// ("w<worker>-<seq>"), so the checker can tell every write apart.
+// ("w<client>-<seq>"), so the checker can tell every write apart.
 func (c *client) Do(ctx context.Context, op target.Op, key string) error {
 	c.pending = kv.Record{Op: kv.Op(op) + 1, Key: key, Client: c.id}
 	switch c.pending.Op {
 	case kv.Put, kv.PutIfAbsent:
 		c.seq++
-		c.pending.Value = fmt.Sprintf("w%d-%d", c.id, c.seq)
+		c.pending.Value = fmt.Sprintf("w%d-%d", c.tag, c.seq)
 	case kv.Scan:
 		c.pending.N = c.sys.cfg.ScanLength
 	}
@@ -184,11 +187,11 @@ func (c *client) Observe(call, ret int64, _ error) {
 // Check implements target.Checker.
 func (s *system) Check(ctx context.Context, in target.CheckInput) results.Consistency {
 	var hist []kv.Record
+	s.mu.Lock()
 	for _, c := range s.clients {
-		if c != nil {
-			hist = append(hist, c.kept...)
-		}
+		hist = append(hist, c.kept...)
 	}
+	s.mu.Unlock()
 	out := results.Consistency{Checked: true, Anomalies: map[string]int64{}, Linearizable: kvcheck.Skipped}
 	stored, err := kv.ReadStore(ctx, in.Store)
 	if err != nil {
