@@ -33,6 +33,12 @@ func init() {
 		Ops:         ctxsys.Ops,
 		Strategies:  strategies,
 		ErrorKind:   ctxsys.ErrorKind,
+		// A get of a context that is gone, a create of one that exists, a
+		// create over max_contexts, a tracker call with no active context
+		// and a stale tracker version are the system's correct answers to
+		// what the workload asked; a store failure or an invalid request
+		// is not.
+		Answers:     []string{"not_found", "exists", "limit", "no_active", "stale_version"},
 		Consistency: "anomalies at quiescence (duplicate_create, capacity_overshoot, store_divergence, zombie, version_regression, lost_refresh, recovery_overflow); porcupine linearizability with --history",
 	})
 }

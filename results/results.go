@@ -65,11 +65,13 @@ type Run struct {
 	// window, successful or not; FailedOps of them failed.
 	Ops       int64 `json:"ops"`
 	FailedOps int64 `json:"failed_ops"`
-	// Errors counts failed operations by kind, over every recorded
-	// operation (the window's and the drained ones).
+	// Errors counts operations that returned an error, by kind, over every
+	// recorded operation (the window's and the drained ones). Some kinds
+	// are answers (not found, exists, limit: the target says which), the
+	// rest failures.
 	Errors map[string]int64 `json:"errors"`
-	// ErrorRate is FailedOps / Ops; ErrorRates splits it by kind. A
-	// failed operation is not throughput.
+	// ErrorRate is FailedOps / Ops; ErrorRates splits it by kind, failures
+	// only. A failed operation is not throughput; an answer is.
 	ErrorRate  float64            `json:"error_rate"`
 	ErrorRates map[string]float64 `json:"error_rates,omitempty"`
 	// ThroughputOpsS is goodput: successful operations completed inside

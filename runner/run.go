@@ -31,8 +31,9 @@ type run struct {
 	raw         store.Store
 	locks       *lock.Set
 	sys         target.System
-	workers     []*worker // made by warmUp, after the preload
-	opNames     []string  // by target.Op
+	workers     []*worker       // made by warmUp, after the preload
+	opNames     []string        // by target.Op
+	answers     map[string]bool // error kinds that are answers, not failures
 	rec         *recorder
 	prof        *profiler
 	openLoop    bool
@@ -156,6 +157,10 @@ func (r *run) build(context.Context) error {
 		return fmt.Errorf("runner: build %s: %w", p.Strategy, err)
 	}
 	r.opNames = r.tgt.OpNames()
+	r.answers = map[string]bool{}
+	for _, kind := range r.tgt.Answers {
+		r.answers[kind] = true
+	}
 	r.rec = newRecorder(p.Concurrency, r.tgt.NumOps(), r.openLoop)
 	r.targetBatch = targetBatch(r.target, p.Concurrency)
 	return nil
@@ -355,7 +360,7 @@ func (r *run) result() (results.Run, error) {
 		res.Status, res.Reason = results.StatusInterrupted, "interrupted by signal during the measured phase"
 		return *res, context.Canceled
 	case res.Ops > 0 && res.FailedOps == res.Ops:
-		res.Status, res.Reason = results.StatusFailed, "every operation failed: "+errorsByKind(res.Errors)
+		res.Status, res.Reason = results.StatusFailed, "every operation failed: "+failuresByKind(res)
 		return *res, fmt.Errorf("%w: %s", ErrAllFailed, res.Reason)
 	}
 	return *res, nil

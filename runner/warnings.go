@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -30,7 +31,7 @@ func runWarnings(res *results.Run) []string {
 		w = append(w, fmt.Sprintf("only %d operations completed inside the measured window: percentiles are coarse", res.Ops))
 	}
 	if res.Ops > 0 && res.ErrorRate > errorRateWarning && res.FailedOps < res.Ops {
-		w = append(w, fmt.Sprintf("%.1f%% of operations failed (%s): throughput counts only the successful ones, latency all of them", 100*res.ErrorRate, errorsByKind(res.Errors)))
+		w = append(w, fmt.Sprintf("%.1f%% of operations failed (%s): throughput counts only the successful ones, latency all of them", 100*res.ErrorRate, failuresByKind(res)))
 	}
 	// Durations are rounded so the same caveat over several repetitions
 	// reads the same, with only the figure that differs differing.
@@ -44,9 +45,13 @@ func runWarnings(res *results.Run) []string {
 	return w
 }
 
-// errorsByKind renders error counts as "store: 12, not_found: 3", largest
-// first.
-func errorsByKind(errs map[string]int64) string {
+// failuresByKind renders the window's failures as "store: 12, other: 3",
+// largest first.
+func failuresByKind(res *results.Run) string {
+	errs := map[string]int64{}
+	for kind, rate := range res.ErrorRates {
+		errs[kind] = int64(math.Round(rate * float64(res.Ops)))
+	}
 	kinds := slices.Sorted(maps.Keys(errs))
 	slices.SortStableFunc(kinds, func(a, b string) int { return cmp.Compare(errs[b], errs[a]) })
 	parts := make([]string, 0, len(kinds))

@@ -28,12 +28,12 @@ type worker struct {
 
 	// Counted by the worker, read after it stopped.
 	windowOps    int64 // completed inside the measured window
-	windowFailed int64 // of which failed
+	windowFailed int64 // of which failed (an error that is not an answer)
 	windowLatSum int64
 	uncounted    int64 // ops mode: window ops not yet added to run.windowN
 	drained      int64
 	errors       map[string]int64 // recorded ops (window and drained) by error kind
-	windowErrors map[string]int64 // window ops by error kind
+	windowErrors map[string]int64 // failed window ops by error kind
 	lateness     []int64          // open loop: pacer lateness samples
 	_            [64]byte
 }
@@ -126,7 +126,7 @@ func (r *run) do(w *worker, op target.Op, key string, intended int64) {
 	}
 	w.windowOps++
 	w.windowLatSum += end - from
-	if err != nil {
+	if err != nil && !r.answers[kind] {
 		w.windowFailed++
 		w.windowErrors[kind]++
 	}

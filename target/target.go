@@ -27,6 +27,12 @@ type Target struct {
 	// ErrorKind names the class of a failed operation's error, the key of
 	// results' "errors" map. nil means DefaultErrorKind.
 	ErrorKind func(error) string
+	// Answers are the error kinds that answer a request rather than fail
+	// it: the system served the operation and said no (not found, already
+	// exists, over the limit). They are counted by kind like any error but
+	// are goodput; every other kind is a failed operation, out of
+	// throughput and into the error rate.
+	Answers []string
 	// Consistency says in one line what the target's Checker checks, for
 	// `bench list`; "" when its systems have no Checker.
 	Consistency string
@@ -129,6 +135,17 @@ func (t *Target) ErrorKindOf(err error) string {
 		return t.ErrorKind(err)
 	}
 	return DefaultErrorKind(err)
+}
+
+// IsAnswer reports whether errors of kind answer a request (see Answers)
+// rather than fail it.
+func (t *Target) IsAnswer(kind string) bool {
+	for _, a := range t.Answers {
+		if a == kind {
+			return true
+		}
+	}
+	return false
 }
 
 // DefaultErrorKind names a cancelled operation "canceled" and any other
