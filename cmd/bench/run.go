@@ -80,6 +80,12 @@ func newRunFlagSet(stderr io.Writer) (*flag.FlagSet, *runFlags) {
 }
 
 func cmdRun(args []string, stdout, stderr io.Writer) error {
+	// Signals are caught first, before --out is made: an interruption at
+	// any later moment leaves results.json valid and no lock file behind.
+	// SIGHUP (the terminal closed) ends a sweep like SIGTERM: the run is
+	// marked interrupted and its store removed.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
 	fs, f := newRunFlagSet(stderr)
 	if help, err := parseFlags(fs, args, stderr); help || err != nil {
 		return err
@@ -120,10 +126,6 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	}
 	sweepOutput(sweep, stdout, progress, f.format == "text")
 
-	// SIGHUP (the terminal closed) ends a sweep like SIGTERM: the run is
-	// marked interrupted and its store removed.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	defer stop()
 	file, runErr := sweep.Run(ctx)
 	progress.clear()
 	switch f.format {
