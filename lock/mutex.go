@@ -65,7 +65,7 @@ func (c *core) lockContended(mu exclusive, ctx context.Context) {
 	mu.Lock()
 	c.acquiredAt = ticks()
 	tr := FromContext(ctx)
-	c.family.contended(c.acquiredAt-c.family.since(t0), tr)
+	c.family.contended(t0, c.acquiredAt, tr)
 	tr.push(c, c.acquiredAt, true)
 }
 
@@ -171,7 +171,7 @@ func (rw *RWMutex) RLock(ctx context.Context) {
 		}
 		rw.mu.RLock()
 		start = ticks()
-		rw.family.contended(start-rw.family.since(t0), tr)
+		rw.family.contended(t0, start, tr)
 	}
 	if tr != nil {
 		tr.push(&rw.core, start, false)

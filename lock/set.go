@@ -146,10 +146,11 @@ func (s *Set) Snapshot() map[string]Snapshot {
 }
 
 // Reset zeroes every figure, e.g. at the end of a warm-up. Operations may be
-// running: a hold, a wait or a held-in-I/O span that straddles the reset is
-// recorded when it ends, from the reset on, so a lock's busy time after a
-// reset never exceeds the time since; a figure being recorded during the
-// reset may land on either side.
+// running: a hold that straddles the reset is recorded when it ends, from
+// the reset on (its held_io too), so a lock's busy time after a reset never
+// exceeds the time since; a wait that straddles it counts in full when it
+// ends, like the latency of its operation; a figure being recorded during
+// the reset may land on either side.
 func (s *Set) Reset() {
 	if s == nil {
 		return

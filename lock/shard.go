@@ -18,10 +18,10 @@ type family struct {
 	shards  []shard      // len is a power of two
 	mask    int
 	striped bool // made by Set.Stripes: per-key locks, not map-wide
-	// resetAt is the time of the last Reset, in ticks: a hold, a wait or
-	// an I/O call that straddles it counts from it on, so the figures
-	// cover the span since the reset and a lock's busy time never exceeds
-	// it. Written by Reset, read on every release (a line no one writes).
+	// resetAt is the time of the last Reset, in ticks: a hold (and its
+	// held-in-I/O and held-waiting parts) that straddles it counts from it
+	// on, so a lock's busy time never exceeds the time since the reset.
+	// Written by Reset, read on every release (a line no one writes).
 	resetAt atomic.Int64
 }
 
@@ -61,9 +61,13 @@ func newFamily(enabled bool) *family {
 // shard returns the caller's P's shard.
 func (f *family) shard() *shard { return &f.shards[procID()&f.mask] }
 
-// contended records a wait after a failed first attempt. The uncontended
-// acquisitions, which wait 0, are counted when they are released.
-func (f *family) contended(wait int64, tr *Trace) {
+// contended records a wait, from t0 to acquired, after a failed first
+// attempt. The uncontended acquisitions, which wait 0, are counted when
+// they are released. The wait counts in full even if it began before a
+// reset, as the operation's latency does; the locks its goroutine holds
+// meanwhile are charged only the part since the reset, as their holds are.
+func (f *family) contended(t0, acquired int64, tr *Trace) {
+	wait := acquired - t0
 	sh := f.shard()
 	sh.contended.Add(1)
 	sh.waitTotal.Add(wait)
@@ -71,7 +75,7 @@ func (f *family) contended(wait int64, tr *Trace) {
 	sh.waits.Record(wait)
 	if tr != nil {
 		tr.LockWaitNs += rate().ns(wait)
-		tr.waited(wait)
+		tr.waited(acquired - f.since(t0))
 	}
 }
 
