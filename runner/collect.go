@@ -19,31 +19,7 @@ func (r *run) collect() {
 	window := time.Duration(r.end - r.start)
 	res.DurationS = window.Seconds()
 	res.Latency, res.ServiceLatency = r.rec.merged(func(i int) string { return r.opNames[i] })
-	var latSum int64
-	var lateness []int64
-	windowErrors := map[string]int64{}
-	for _, w := range r.workers {
-		res.Ops += w.windowOps
-		res.FailedOps += w.windowFailed
-		latSum += w.windowLatSum
-		res.DrainedOps += w.drained
-		for k, v := range w.errors {
-			res.Errors[k] += v
-		}
-		for k, v := range w.windowErrors {
-			windowErrors[k] += v
-		}
-		lateness = append(lateness, w.lateness...)
-	}
-	if res.Ops > 0 {
-		res.ErrorRate = float64(res.FailedOps) / float64(res.Ops)
-		for k, v := range windowErrors {
-			if res.ErrorRates == nil {
-				res.ErrorRates = map[string]float64{}
-			}
-			res.ErrorRates[k] = float64(v) / float64(res.Ops)
-		}
-	}
+	latSum := r.countOps()
 	if window > 0 {
 		// Goodput: a failed operation is not work done.
 		res.ThroughputOpsS = float64(res.Ops-res.FailedOps) / window.Seconds()
@@ -53,11 +29,6 @@ func (r *run) collect() {
 		completions := float64(res.Ops) / window.Seconds()
 		meanLat := float64(latSum) / float64(res.Ops) / 1e9
 		res.LittlesLawRatio = completions * meanLat / float64(r.p.Concurrency)
-	}
-	if r.openLoop && len(lateness) > 0 {
-		slices.Sort(lateness)
-		res.PacerLatenessP50Ns = lateness[len(lateness)/2]
-		res.PacerLatenessP99Ns = lateness[min(len(lateness)-1, len(lateness)*99/100)]
 	}
 	res.Locks = lockFigures(r.windowLocks, r.locks.Enabled())
 	res.Store = storeFigures(r.raw, r.spec.Store)
@@ -76,6 +47,43 @@ func (r *run) collect() {
 	res.ThinkTimeNs = int64(r.spec.ThinkTime)
 	analysis.Bottlenecks(res, runtime.GOMAXPROCS(0))
 	res.Warnings = append(res.Warnings, runWarnings(res)...)
+}
+
+// countOps sums the workers' counts into the results — operations,
+// failures and errors by kind, drained operations, pacer lateness — and
+// returns the window's latency sum.
+func (r *run) countOps() (latSum int64) {
+	res := &r.res
+	var lateness []int64
+	failures := map[string]int64{}
+	for _, w := range r.workers {
+		res.Ops += w.windowOps
+		res.FailedOps += w.windowFailed
+		latSum += w.windowLatSum
+		res.DrainedOps += w.drained
+		for k, v := range w.errors {
+			res.Errors[k] += v
+		}
+		for k, v := range w.windowErrors {
+			failures[k] += v
+		}
+		lateness = append(lateness, w.lateness...)
+	}
+	if res.Ops > 0 {
+		res.ErrorRate = float64(res.FailedOps) / float64(res.Ops)
+		for k, v := range failures {
+			if res.ErrorRates == nil {
+				res.ErrorRates = map[string]float64{}
+			}
+			res.ErrorRates[k] = float64(v) / float64(res.Ops)
+		}
+	}
+	if r.openLoop && len(lateness) > 0 {
+		slices.Sort(lateness)
+		res.PacerLatenessP50Ns = lateness[len(lateness)/2]
+		res.PacerLatenessP99Ns = lateness[min(len(lateness)-1, len(lateness)*99/100)]
+	}
+	return latSum
 }
 
 func lockFigures(snap map[string]lock.Snapshot, enabled bool) map[string]results.Lock {
