@@ -29,7 +29,7 @@
 //     the trim of the oldest) may stop part way. Such an operation MAY have
 //     taken effect, wholly or in part, within its interval.
 //
-// This is the fault model (issue 5, item 4): an operation with an unknown
+// This is the fault model: an operation with an unknown
 // outcome is never evidence of an anomaly; it only ever makes more
 // histories legal (it may be the delete that separates two creates, the
 // write a read returned). So a write whose caller was told failure is never
@@ -44,8 +44,9 @@
 //
 // # Anomaly kinds
 //
-// results.Consistency.Anomalies always has the seven kinds of DESIGN §2 and
-// one more, each 0 when none was found. Every count is a lower bound: a
+// results.Consistency.Anomalies always has the seven kinds a linearizable
+// strategy must never show (DesignKinds; README.md lists them) and one
+// more, each 0 when none was found. Every count is a lower bound: a
 // counted anomaly is certain for every linearization of the history, so a
 // linearizable strategy (naive, sharded) can never be charged one of the
 // seven.
@@ -159,46 +160,22 @@
 // store that kept an older write than memory is a violation even if nobody
 // read it during the run.
 //
-// Deciding a partition, cheapest first:
-//
-//  1. Witnesses: the final reads disagreeing among themselves (read at one
-//     instant after everything returned, they need nothing else to be
-//     illegal), and outputs no state can produce (more recovery points
-//     than the limit, where no recovery point of the id failed).
-//  2. Shortcuts that prove linearizability by building a linearization
-//     and replaying it through the model: the order of clusters (a write
-//     and the operations that saw its unique data) that real time allows,
-//     found in O(n log n); failing that, a greedy construction (see
-//     linearizeGreedily); failing that, for up to WindowOps operations, a
-//     depth-first search like porcupine's but trying candidates in a better
-//     order (see searchLinearization), for at most 250 ms. A linearization
-//     found is a proof; not finding one proves nothing. They exist because
-//     porcupine tries pending operations in call order, and when many
-//     callers queue on one lock the first to call is often the last served:
-//     porcupine then backtracks through their orders — seconds for a few
-//     hundred operations of 16 workers on one key, where the clusters take
-//     a few hundred milliseconds for 200,000.
-//  3. porcupine.CheckOperationsVerbose, with Options.TimeLimit per check:
-//     first on short windows (32 operations, 200 ms each, at most 16) for a
-//     quick proof of a local violation, then on the whole window. A check
-//     that runs out of time is "unknown", never a hang, and all checks
-//     together stop at Options.TimeBudget.
-//
-// Porcupine's memory grows with the square of a check's length, so a
-// partition longer than Options.WindowOps that the shortcuts cannot prove
-// is checked in consecutive windows: a window starts from an unknown
-// state, takes the operations of earlier windows still running at its
-// start as operations with an unknown outcome, and gives its own
-// operations still running when the next window starts an unknown outcome
-// and Return = +∞. Whatever linearizes the whole partition linearizes
-// every window, so a violation in a window is real; windows that all pass
-// make the partition "unknown". An illegal window is halved while a half
-// stays illegal, and the smallest is written as porcupine's HTML
-// visualisation "<RunName>-lin-<partition>.html" into Input.OutDir (for a
-// final-state witness: the final reads and the writes of the values they
-// returned). One violation decides the verdict: once a partition is found
-// illegal, partitions not started yet are left unchecked (a note says how
-// many), and the first illegal one by name is drawn.
+// The engine that decides each partition lives in
+// consistency/internal/linearize (its package comment says how: witnesses,
+// shortcuts that build a linearization, porcupine on windows), and the
+// model, a table of steps, in consistency/internal/ctxmodel. Every window
+// it checks is sound on its own, so a violation found in a window is real;
+// a partition longer than Options.WindowOps that the shortcuts cannot prove
+// is "unknown" when every window passes. A check that runs out of
+// Options.TimeLimit is "unknown", never a hang, and all checks together
+// stop at Options.TimeBudget. An illegal partition is drawn, its smallest
+// illegal window (for a final-state witness: the final reads and the
+// writes of the values they returned), as porcupine's HTML visualisation
+// "<RunName>-lin-<partition>.html" in Input.OutDir, written through
+// lockbench/internal/safefile. One violation decides the verdict: once a
+// partition is found illegal, partitions not started yet are left
+// unchecked (a note says how many), and the first illegal one by name is
+// drawn.
 //
 // # Bounded memory
 //

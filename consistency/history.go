@@ -6,7 +6,7 @@ import (
 	"sort"
 )
 
-// Anomaly kinds (DESIGN §2), the keys of results.Consistency.Anomalies.
+// Anomaly kinds, the keys of results.Consistency.Anomalies.
 const (
 	DuplicateCreate   = "duplicate_create"
 	CapacityOvershoot = "capacity_overshoot"
@@ -15,7 +15,7 @@ const (
 	VersionRegression = "version_regression"
 	LostRefresh       = "lost_refresh"
 	RecoveryOverflow  = "recovery_overflow"
-	// FailedWriteVisible is not one of DESIGN's seven: memory and store (or
+	// FailedWriteVisible is not one of the seven DesignKinds: memory and store (or
 	// adapter and manager) disagree at quiescence because of a write whose
 	// caller was told it failed. It is not lost data (nobody was told the
 	// write succeeded), but the system no longer agrees with itself.
@@ -25,8 +25,9 @@ const (
 // Kinds lists every key of Anomalies: DesignKinds, then FailedWriteVisible.
 var Kinds = append(append([]string(nil), DesignKinds...), FailedWriteVisible)
 
-// DesignKinds are the seven anomaly kinds of DESIGN §2, the ones a
-// linearizable strategy never shows.
+// DesignKinds are the seven anomaly kinds a linearizable strategy never
+// shows, the ones refactored's check-then-act gaps allow (see
+// impl/STRATEGIES.md).
 var DesignKinds = []string{
 	DuplicateCreate, CapacityOvershoot, StoreDivergence, Zombie,
 	VersionRegression, LostRefresh, RecoveryOverflow,

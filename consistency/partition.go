@@ -2,10 +2,10 @@ package consistency
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
-	"github.com/anishathalye/porcupine"
+	"lockbench/consistency/internal/ctxmodel"
+	"lockbench/consistency/internal/linearize"
 )
 
 type partKind uint8
@@ -22,14 +22,14 @@ const (
 type partition struct {
 	name string
 	kind partKind
-	ops  []porcupine.Operation // by Call
-	skip string                // why it is not checked ("": checked)
+	ops  []linearize.Op
 	// failedRPs: a recovery point of this id was told it failed, so it
 	// may have left more than the limit (its trim failing part way).
 	failedRPs bool
 }
 
-// partitions builds the per-key histories from the recorded operations.
+// partitions builds the per-key histories from the recorded operations,
+// sorted by name.
 func (l *linCheck) partitions() []*partition {
 	b := builder{parts: map[string]*partition{}, autoRecovery: l.opt.Config.AutoRecovery,
 		active:      l.hist.activations(),
@@ -48,9 +48,9 @@ func (l *linCheck) partitions() []*partition {
 		for _, p := range b.parts {
 			switch p.kind {
 			case partAdapter:
-				b.op(p, r, linInput{Name: "adapter.cleanup", Op: mRemove, Maybe: true})
+				b.op(p, r, linearize.Input{Name: "adapter.cleanup", Step: ctxmodel.Remove, Maybe: true})
 			case partManager:
-				b.op(p, r, linInput{Name: "adapter.cleanup", Op: mEnsureAbsent, Maybe: true})
+				b.op(p, r, linearize.Input{Name: "adapter.cleanup", Step: ctxmodel.EnsureAbsent, Maybe: true})
 			}
 		}
 	}
@@ -63,12 +63,11 @@ func (l *linCheck) partitions() []*partition {
 		if p.kind == partManager {
 			p.dropUnseenUpdates()
 			for _, op := range p.ops {
-				if in := op.Input.(linInput); in.Op == mRecoveryPoint && in.Failed {
+				if op.In.Step == ctxmodel.RecoveryPoint && op.In.Failed {
 					p.failedRPs = true
 				}
 			}
 		}
-		sort.SliceStable(p.ops, func(i, j int) bool { return p.ops[i].Call < p.ops[j].Call })
 		parts = append(parts, p)
 	}
 	return parts
@@ -97,14 +96,14 @@ func (b *builder) part(kind partKind, id string) *partition {
 	return p
 }
 
-func (b *builder) op(p *partition, r *rec, in linInput) {
+func (b *builder) op(p *partition, r *rec, in linearize.Input) {
 	in.Maybe = in.Maybe || r.err.unknown()
 	in.Failed = r.err.unknown()
-	p.ops = append(p.ops, porcupine.Operation{
-		ClientId: int(r.client) + 1,
-		Input:    in,
-		Output: linOutput{Err: r.err, Ver: r.outVersion, Data: r.outData,
-			Count: int(r.outCount), HasCount: in.Op == mRecoveryPoints},
+	p.ops = append(p.ops, linearize.Op{
+		Client: int(r.client) + 1,
+		In:     in,
+		Out: linearize.Output{Err: r.err.outcome(), Reason: r.err.String(), Ver: r.outVersion, Data: r.outData,
+			Count: int(r.outCount), HasCount: in.Step == ctxmodel.RecoveryPoints},
 		Call:     r.call,
 		Return:   r.ret,
 		Metadata: fmt.Sprintf("%s by worker %d, [%d, %d] ns", kindName(r.kind), r.client, r.call, r.ret),
@@ -125,69 +124,69 @@ func (b *builder) add(r *rec) {
 	known := r.err == eOK
 	switch r.kind {
 	case kManagerCreate:
-		b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mCreate, Ver: r.version, VerKnown: true, Data: r.data})
+		b.op(b.part(partManager, r.key), r, linearize.Input{Name: name, Step: ctxmodel.Create, Ver: r.version, VerKnown: true, Data: r.data})
 	case kManagerUpdate:
-		b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mUpdate, Ver: r.version, VerKnown: true, Data: r.data})
+		b.op(b.part(partManager, r.key), r, linearize.Input{Name: name, Step: ctxmodel.Update, Ver: r.version, VerKnown: true, Data: r.data})
 	case kManagerDelete:
-		b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mDelete})
+		b.op(b.part(partManager, r.key), r, linearize.Input{Name: name, Step: ctxmodel.Delete})
 	case kManagerGet:
 		if !r.err.unknown() {
-			b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mGet})
+			b.op(b.part(partManager, r.key), r, linearize.Input{Name: name, Step: ctxmodel.Get})
 		}
 	case kManagerRecoveryPoint:
-		b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mRecoveryPoint})
+		b.op(b.part(partManager, r.key), r, linearize.Input{Name: name, Step: ctxmodel.RecoveryPoint})
 	case kManagerRecoveryPoints:
 		if !r.err.unknown() {
-			b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mRecoveryPoints})
+			b.op(b.part(partManager, r.key), r, linearize.Input{Name: name, Step: ctxmodel.RecoveryPoints})
 		}
 	case kTrackerRecoveryPoint:
 		b.trackerRecoveryPoint(r, name)
 	case kAdapterCreate:
 		if r.err != eExists || b.adapterOnly {
-			b.op(b.part(partAdapter, r.key), r, linInput{Name: name, Op: mCreate, Ver: 1, VerKnown: true, Data: r.data})
+			b.op(b.part(partAdapter, r.key), r, linearize.Input{Name: name, Step: ctxmodel.Create, Ver: 1, VerKnown: true, Data: r.data})
 		}
 		if r.err.possible() {
 			// The adapter creates in the manager within its own call.
-			b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mCreate, Ver: 1, VerKnown: true, Data: r.data})
+			b.op(b.part(partManager, r.key), r, linearize.Input{Name: name, Step: ctxmodel.Create, Ver: 1, VerKnown: true, Data: r.data})
 		}
 	case kAdapterUpdate:
 		if r.err != eNotFound || b.adapterOnly {
-			b.op(b.part(partAdapter, r.key), r, linInput{Name: name, Op: mUpdate, Incr: true, Data: r.data})
+			b.op(b.part(partAdapter, r.key), r, linearize.Input{Name: name, Step: ctxmodel.Update, Incr: true, Data: r.data})
 		}
 		if r.err.possible() {
-			b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mUpdate, Ver: r.outVersion, VerKnown: known && r.outVersion != 0, Data: r.data})
+			b.op(b.part(partManager, r.key), r, linearize.Input{Name: name, Step: ctxmodel.Update, Ver: r.outVersion, VerKnown: known && r.outVersion != 0, Data: r.data})
 		}
 	case kAdapterDelete:
-		b.op(b.part(partAdapter, r.key), r, linInput{Name: name, Op: mDelete})
+		b.op(b.part(partAdapter, r.key), r, linearize.Input{Name: name, Step: ctxmodel.Delete})
 		if r.err.possible() {
-			b.op(b.part(partManager, r.key), r, linInput{Name: name, Op: mEnsureAbsent})
+			b.op(b.part(partManager, r.key), r, linearize.Input{Name: name, Step: ctxmodel.EnsureAbsent})
 		}
 	case kAdapterGet:
 		if !r.err.unknown() {
-			b.op(b.part(partAdapter, r.key), r, linInput{Name: name, Op: mGet})
+			b.op(b.part(partAdapter, r.key), r, linearize.Input{Name: name, Step: ctxmodel.Get})
 		}
 	case kAdapterCleanup:
 		if known {
 			for _, id := range r.outIDs {
-				b.op(b.part(partAdapter, id), r, linInput{Name: name, Op: mRemove})
-				b.op(b.part(partManager, id), r, linInput{Name: name, Op: mEnsureAbsent})
+				b.op(b.part(partAdapter, id), r, linearize.Input{Name: name, Step: ctxmodel.Remove})
+				b.op(b.part(partManager, id), r, linearize.Input{Name: name, Step: ctxmodel.EnsureAbsent})
 			}
 		}
 	case kTrackerUpdateState:
 		// With auto-recovery an accepted update may still return the
 		// recovery point's error: only a stale version says "rejected".
 		maybe := b.autoRecovery && r.err != eOK && r.err != eStale
-		b.op(b.part(partTracker, fmt.Sprint(r.tracker)), r, linInput{Name: name, Op: mTrackerUpdate, Ver: r.version, VerKnown: true, Data: r.data, Maybe: maybe})
+		b.op(b.part(partTracker, fmt.Sprint(r.tracker)), r, linearize.Input{Name: name, Step: ctxmodel.TrackerUpdate, Ver: r.version, VerKnown: true, Data: r.data, Maybe: maybe})
 		if b.autoRecovery && (r.err.possible() || maybe) {
 			b.trackerRecoveryPoint(r, name)
 		}
 	case kTrackerGetState:
 		if known {
-			b.op(b.part(partTracker, fmt.Sprint(r.tracker)), r, linInput{Name: name, Op: mTrackerGet})
+			b.op(b.part(partTracker, fmt.Sprint(r.tracker)), r, linearize.Input{Name: name, Step: ctxmodel.TrackerGet})
 		}
 	case kTrackerActivate:
 		if r.err.possible() {
-			b.op(b.part(partTracker, fmt.Sprint(r.tracker)), r, linInput{Name: name, Op: mTrackerActivate})
+			b.op(b.part(partTracker, fmt.Sprint(r.tracker)), r, linearize.Input{Name: name, Step: ctxmodel.TrackerActivate})
 		}
 	case kTrackerSync:
 		// A sync writes the tracker's state, of unknown value, to its
@@ -197,7 +196,7 @@ func (b *builder) add(r *rec) {
 			return
 		}
 		for _, id := range b.activeIDs(r) {
-			b.op(b.part(partManager, id), r, linInput{Name: name, Op: mWriteUnknown, Maybe: true})
+			b.op(b.part(partManager, id), r, linearize.Input{Name: name, Step: ctxmodel.WriteUnknown, Maybe: true})
 		}
 	}
 }
@@ -221,7 +220,7 @@ func (b *builder) trackerRecoveryPoint(r *rec, name string) {
 		return
 	}
 	for _, id := range b.activeIDs(r) {
-		b.op(b.part(partManager, id), r, linInput{Name: name, Op: mRecoveryPoint, Maybe: true})
+		b.op(b.part(partManager, id), r, linearize.Input{Name: name, Step: ctxmodel.RecoveryPoint, Maybe: true})
 	}
 }
 
@@ -232,10 +231,10 @@ const finalMetadata = "state at quiescence, read by the checker"
 // or a deleted context that came back, then shows up as a violation.
 func (b *builder) addFinal(q *quiescent, workers int) {
 	at := b.end + 1
-	final := func(p *partition, in linInput, out linOutput) {
-		p.ops = append(p.ops, porcupine.Operation{
-			ClientId: workers + 1, Input: in, Output: out, Call: at, Return: at,
-			Metadata: finalMetadata,
+	final := func(p *partition, in linearize.Input, out linearize.Output) {
+		p.ops = append(p.ops, linearize.Op{
+			Client: workers + 1, In: in, Out: out, Call: at, Return: at,
+			Final: true, Metadata: finalMetadata,
 		})
 	}
 	for _, p := range b.parts {
@@ -245,37 +244,37 @@ func (b *builder) addFinal(q *quiescent, workers int) {
 			if q.memory == nil {
 				continue
 			}
-			out := linOutput{Err: eNotFound}
+			out := linearize.Output{Err: linearize.NotFound, Reason: eNotFound.String()}
 			if s, ok := q.memory[id]; ok {
-				out = linOutput{Ver: s.Version, Data: string(s.Data), Count: len(q.memoryRPs[id]), HasCount: true}
+				out = linearize.Output{Ver: s.Version, Data: string(s.Data), Count: len(q.memoryRPs[id]), HasCount: true}
 			}
-			final(p, linInput{Name: "final manager state", Op: mGet}, out)
+			final(p, linearize.Input{Name: "final manager state", Step: ctxmodel.Get}, out)
 			// The store must agree with memory at quiescence, except where
 			// a write told it failed explains the difference.
 			if q.store == nil || q.explained[id] {
 				continue
 			}
-			out = linOutput{Err: eNotFound}
+			out = linearize.Output{Err: linearize.NotFound, Reason: eNotFound.String()}
 			if s, ok := q.store[id]; ok && !s.bad {
-				out = linOutput{Ver: s.state.Version, Data: string(s.state.Data), Count: len(q.storeRPs[id]), HasCount: true}
+				out = linearize.Output{Ver: s.state.Version, Data: string(s.state.Data), Count: len(q.storeRPs[id]), HasCount: true}
 			}
-			final(p, linInput{Name: "final store state", Op: mGet}, out)
+			final(p, linearize.Input{Name: "final store state", Step: ctxmodel.Get}, out)
 		case partAdapter:
 			if q.adapter == nil {
 				continue
 			}
-			out := linOutput{Err: eNotFound}
+			out := linearize.Output{Err: linearize.NotFound, Reason: eNotFound.String()}
 			if a, ok := q.adapter[id]; ok {
-				out = linOutput{Ver: a.Version, Data: string(a.Data)}
+				out = linearize.Output{Ver: a.Version, Data: string(a.Data)}
 			}
-			final(p, linInput{Name: "final adapter state", Op: mGet}, out)
+			final(p, linearize.Input{Name: "final adapter state", Step: ctxmodel.Get}, out)
 		case partTracker:
 			var t int
 			if _, err := fmt.Sscan(id, &t); err != nil || t < 0 || t >= len(q.trackers) || !q.trackers[t].known {
 				continue
 			}
 			f := q.trackers[t]
-			final(p, linInput{Name: "final tracker state", Op: mTrackerGet}, linOutput{Ver: f.version, Data: f.data})
+			final(p, linearize.Input{Name: "final tracker state", Step: ctxmodel.TrackerGet}, linearize.Output{Ver: f.version, Data: f.data})
 		}
 	}
 }
@@ -287,17 +286,45 @@ func (b *builder) addFinal(q *quiescent, workers int) {
 func (p *partition) dropUnseenUpdates() {
 	read := map[string]bool{}
 	for _, op := range p.ops {
-		if in := op.Input.(linInput); in.Op == mGet {
-			read[op.Output.(linOutput).Data] = true
+		if op.In.Step == ctxmodel.Get {
+			read[op.Out.Data] = true
 		}
 	}
 	kept := p.ops[:0]
 	for _, op := range p.ops {
-		in := op.Input.(linInput)
-		if in.Maybe && in.Op == mUpdate && !read[in.Data] {
+		if in := op.In; in.Maybe && in.Step == ctxmodel.Update && !read[in.Data] {
 			continue
 		}
 		kept = append(kept, op)
 	}
 	p.ops = kept
+}
+
+// model is p's model from its initial state: a tracker starts at version 0,
+// a context absent. The recovery point limit is strict unless a recovery
+// point of p's id was told it failed (its trim may have failed part way).
+func (l *linCheck) model(p *partition) linearize.Model {
+	init := ctxmodel.Absent
+	if p.kind == partTracker {
+		init = ctxmodel.TrackerZero
+	}
+	return ctxmodel.Model(init, l.opt.Config.MaxRecoveryPoints, !p.failedRPs)
+}
+
+// outcome is what the model makes of an error: a definite failure it reads
+// (exists, not found, stale), another definite failure, or an unknown one.
+func (e errCode) outcome() linearize.Outcome {
+	switch {
+	case e == eOK:
+		return linearize.OK
+	case e == eExists:
+		return linearize.Exists
+	case e == eNotFound:
+		return linearize.NotFound
+	case e == eStale:
+		return linearize.Stale
+	case e.unknown():
+		return linearize.Unknown
+	}
+	return linearize.Failed
 }

@@ -1,4 +1,4 @@
-package consistency
+package linearize
 
 import (
 	"sort"
@@ -14,13 +14,13 @@ import (
 // they are added with an unknown outcome. A window after the first starts
 // from an unknown state. Whatever linearizes the whole partition therefore
 // linearizes each window, so an illegal window is a real violation.
-func (p *partition) window(lo, hi int) []porcupine.Operation {
+func (p *part) window(lo, hi int) []porcupine.Operation {
 	start := p.ops[lo].Call
 	var out []porcupine.Operation
 	if lo > 0 {
 		for _, op := range p.ops[:lo] {
 			if op.Return >= start {
-				if m, ok := maybe(op); ok {
+				if m, ok := p.model.maybe(op); ok {
 					out = append(out, m)
 				}
 			}
@@ -28,7 +28,7 @@ func (p *partition) window(lo, hi int) []porcupine.Operation {
 	}
 	for _, op := range p.ops[lo:hi] {
 		if hi < len(p.ops) && op.Return >= p.ops[hi].Call {
-			m, ok := maybe(op)
+			m, ok := p.model.maybe(op)
 			if !ok {
 				continue
 			}
@@ -49,22 +49,7 @@ func (p *partition) window(lo, hi int) []porcupine.Operation {
 // likely applied first (it got the lock first), so a serialised history is
 // found without backtracking through every order of its waiting callers.
 func preferEarlyReturns(ops []porcupine.Operation) {
-	type event struct {
-		t    int64
-		call bool
-		op   int
-	}
-	events := make([]event, 0, 2*len(ops))
-	for i, op := range ops {
-		events = append(events, event{op.Call, true, i}, event{op.Return, false, i})
-	}
-	// As porcupine orders them: by time, calls before returns at a tie.
-	sort.Slice(events, func(a, b int) bool {
-		if events[a].t != events[b].t {
-			return events[a].t < events[b].t
-		}
-		return events[a].call && !events[b].call
-	})
+	events := timeEvents(ops)
 	var run []int
 	var times []int64
 	for start := 0; start < len(events); {
@@ -84,4 +69,26 @@ func preferEarlyReturns(ops []porcupine.Operation) {
 		}
 		start = end
 	}
+}
+
+type event struct {
+	t    int64
+	call bool
+	op   int
+}
+
+// timeEvents returns the calls and returns of ops as porcupine orders them:
+// by time, calls before returns at a tie.
+func timeEvents(ops []porcupine.Operation) []event {
+	events := make([]event, 0, 2*len(ops))
+	for i, op := range ops {
+		events = append(events, event{op.Call, true, i}, event{op.Return, false, i})
+	}
+	sort.Slice(events, func(a, b int) bool {
+		if events[a].t != events[b].t {
+			return events[a].t < events[b].t
+		}
+		return events[a].call && !events[b].call
+	})
+	return events
 }

@@ -1,38 +1,40 @@
-package consistency
+package linearize
 
 import (
 	"container/heap"
 	"math"
 	"sort"
 	"time"
-
-	"github.com/anishathalye/porcupine"
 )
 
-// linearizeByClusters tries the linearization that a register with unique
-// values dictates, and replays it through the model. A cluster is a write
-// and the operations that saw its data (reads, recovery point snapshots);
-// every other operation is a cluster of its own. With unique data, a
-// linearization keeps each cluster together, write first, so it is an order
-// of clusters in which no cluster comes after one that began after it
-// ended: cluster A must precede B when some operation of A returned before
-// some operation of B was called. That relation is given by intervals (A's
-// earliest Return against B's latest Call), so a topological order is
-// found in O(n log n); for a plain register of unique values it exists iff
-// the history is linearizable. The model then replays it, checking what
-// clusters ignore (creates on absent contexts, the version rule, recovery
-// point counts); success is a proof, a failure proves nothing.
-func linearizeByClusters(model porcupine.Model, ops []porcupine.Operation, deadline time.Time) bool {
-	order, ok := clusterOrder(ops)
+// byClusters tries the linearization that a register with unique values
+// dictates, and replays it through the model. A cluster is a write and the
+// operations that saw its data (reads, snapshots); every other operation is
+// a cluster of its own. With unique data, a linearization keeps each
+// cluster together, write first, so it is an order of clusters in which no
+// cluster comes after one that began after it ended: cluster A must precede
+// B when some operation of A returned before some operation of B was
+// called. That relation is given by intervals (A's earliest Return against
+// B's latest Call), so a topological order is found in O(n log n); for a
+// plain register of unique values it exists iff the history is
+// linearizable. The model then replays it, checking what clusters ignore
+// (creates on absent keys, the version rule, counters); success is a proof,
+// a failure proves nothing.
+func (a *attempt) byClusters() bool {
+	cs, ok := a.clusters()
 	if !ok {
 		return false
 	}
-	state := model.Init()
+	order, ok := clusterOrder(cs, len(a.ops))
+	if !ok {
+		return false
+	}
+	state := a.pm.Init()
 	for k, i := range order {
-		if k%1024 == 0 && time.Now().After(deadline) {
+		if k%1024 == 0 && time.Now().After(a.deadline) {
 			return false
 		}
-		ok, next := model.Step(state, ops[i].Input, ops[i].Output)
+		ok, next := a.pm.Step(state, a.ops[i].Input, a.ops[i].Output)
 		if !ok {
 			return false
 		}
@@ -47,9 +49,11 @@ type cluster struct {
 	maxCall int64
 }
 
-// clusterOrder returns the operations in an order of clusters that keeps
-// real time, or false if the clusters' precedence has a cycle.
-func clusterOrder(ops []porcupine.Operation) ([]int, bool) {
+// clusters groups the operations: each write with the operations that saw
+// its data, every other operation alone. False if a read returned before
+// its write began.
+func (a *attempt) clusters() ([]cluster, bool) {
+	ops, m := a.ops, a.m
 	byData := map[string]int{} // data → cluster
 	var cs []cluster
 	add := func(i int) int {
@@ -57,12 +61,12 @@ func clusterOrder(ops []porcupine.Operation) ([]int, bool) {
 		return len(cs) - 1
 	}
 	for i, op := range ops {
-		if in := op.Input.(linInput); !isRead(op) && in.Data != "" {
-			byData[in.Data] = add(i)
+		if d := m.writes(op); d != "" {
+			byData[d] = add(i)
 		}
 	}
 	for i, op := range ops {
-		d, isData := observedData(op)
+		d, isData := m.observedData(op)
 		switch {
 		case isData:
 			k, ok := byData[d]
@@ -73,7 +77,7 @@ func clusterOrder(ops []porcupine.Operation) ([]int, bool) {
 			}
 			cs[k].ops = append(cs[k].ops, i)
 			cs[k].minRet, cs[k].maxCall = min(cs[k].minRet, op.Return), max(cs[k].maxCall, op.Call)
-		case !isRead(op) && op.Input.(linInput).Data != "":
+		case m.writes(op) != "":
 			// a writer: already a cluster
 		default:
 			add(i)
@@ -81,7 +85,7 @@ func clusterOrder(ops []porcupine.Operation) ([]int, bool) {
 	}
 	for k := range cs {
 		reads := cs[k].ops
-		if w := reads[0]; !isRead(ops[w]) && ops[w].Input.(linInput).Data != "" {
+		if w := reads[0]; m.writes(ops[w]) != "" {
 			reads = reads[1:] // the writer stays first
 			for _, r := range reads {
 				if ops[r].Return < ops[w].Call {
@@ -92,10 +96,15 @@ func clusterOrder(ops []porcupine.Operation) ([]int, bool) {
 		// By Return: a read that ended before another began comes first.
 		sort.Slice(reads, func(a, b int) bool { return ops[reads[a]].Return < ops[reads[b]].Return })
 	}
+	return cs, true
+}
 
-	// Kahn's algorithm on the interval relation: a cluster may go next
-	// when no other remaining cluster ended before it began (closed
-	// intervals: ending at the instant it began is concurrent).
+// clusterOrder returns the operations in an order of clusters that keeps
+// real time, or false if the clusters' precedence has a cycle. It is Kahn's
+// algorithm on the interval relation: a cluster may go next when no other
+// remaining cluster ended before it began (closed intervals: ending at the
+// instant it began is concurrent).
+func clusterOrder(cs []cluster, n int) ([]int, bool) {
 	byMaxCall := make([]int, len(cs))
 	for k := range byMaxCall {
 		byMaxCall[k] = k
@@ -109,23 +118,14 @@ func clusterOrder(ops []porcupine.Operation) ([]int, bool) {
 	heap.Init(remaining)
 	var pool []int
 	next := 0
-	order := make([]int, 0, len(ops))
+	order := make([]int, 0, n)
 	for remaining.Len() > 0 {
 		top := remaining.idx[0]
 		m1, m2 := cs[top].minRet, remaining.second()
 		for ; next < len(byMaxCall) && cs[byMaxCall[next]].maxCall <= m2; next++ {
 			pool = append(pool, byMaxCall[next])
 		}
-		best := -1
-		for k, c := range pool {
-			bound := m1
-			if c == top {
-				bound = m2
-			}
-			if cs[c].maxCall <= bound && (best < 0 || cs[c].minRet < cs[pool[best]].minRet) {
-				best = k
-			}
-		}
+		best := eligible(cs, pool, top, m1, m2)
 		if best < 0 {
 			return nil, false
 		}
@@ -137,14 +137,22 @@ func clusterOrder(ops []porcupine.Operation) ([]int, bool) {
 	return order, true
 }
 
-// observedData returns the data an operation saw without writing it: a
-// read's result, or the snapshot a recovery point took.
-func observedData(op porcupine.Operation) (string, bool) {
-	if d, ok := readData(op); ok {
-		return d, true
+// eligible returns the position in pool of the cluster that may go next
+// with the earliest Return, -1 if none may: a cluster may go when it was
+// called by the earliest Return of the others (m1 is the top's, m2 the next
+// one's, for the top itself).
+func eligible(cs []cluster, pool []int, top int, m1, m2 int64) int {
+	best := -1
+	for k, c := range pool {
+		bound := m1
+		if c == top {
+			bound = m2
+		}
+		if cs[c].maxCall <= bound && (best < 0 || cs[c].minRet < cs[pool[best]].minRet) {
+			best = k
+		}
 	}
-	in, out := op.Input.(linInput), op.Output.(linOutput)
-	return out.Data, in.Op == mRecoveryPoint && !in.Maybe && out.Err == eOK && out.Data != ""
+	return best
 }
 
 // clusterHeap orders cluster indexes by earliest Return, and knows where
