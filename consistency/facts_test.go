@@ -226,6 +226,28 @@ func TestAnomalies(t *testing.T) {
 			want: map[string]int64{StoreDivergence: 1},
 		},
 		{
+			// refactored's adapter can give two concurrent updates one
+			// version: the states then differ in data only.
+			name: "store_divergence: same version, different data",
+			world: world{
+				memory: map[string]ctxsys.State{"a": state(2, "w0-2")},
+				store:  map[string]ctxsys.State{"a": state(2, "w1-1")},
+			},
+			ops: []Op{
+				op("adapter.update", "a", 0, 10, write(0, "w0-2"), returns(2, "w0-2")),
+				op("adapter.update", "a", 0, 10, by(1), write(0, "w1-1"), returns(2, "w1-1")),
+			},
+			want: map[string]int64{StoreDivergence: 1},
+		},
+		{
+			name: "store_divergence: same data, different version",
+			world: world{
+				memory: map[string]ctxsys.State{"a": state(2, "w0-2")},
+				store:  map[string]ctxsys.State{"a": state(3, "w0-2")},
+			},
+			want: map[string]int64{StoreDivergence: 1},
+		},
+		{
 			name: "failed_write_visible: memory holds a write told it failed",
 			world: world{
 				memory: map[string]ctxsys.State{"a": state(3, "w1-1")},
@@ -287,6 +309,31 @@ func TestAnomalies(t *testing.T) {
 			ops: []Op{
 				op("adapter.update", "a", 0, 10, write(0, "w0-1")),
 				op("adapter.update", "a", 0, 10, by(1), write(0, "w1-1")),
+			},
+			want: map[string]int64{StoreDivergence: 1},
+		},
+		{
+			name: "store_divergence: adapter copy of the same version, different data",
+			world: world{
+				memory:  map[string]ctxsys.State{"a": state(2, "w1-1")},
+				adapter: map[string]ctxsys.AdapterContext{"a": {ID: "a", Version: 2, Data: []byte("w0-1")}},
+			},
+			ops: []Op{
+				op("adapter.create", "a", 0, 10, write(0, "w0-0"), returns(1, "w0-0")),
+				op("adapter.update", "a", 20, 30, write(0, "w0-1"), returns(2, "w0-1")),
+				op("adapter.update", "a", 20, 30, by(1), write(0, "w1-1"), returns(2, "w1-1")),
+			},
+			want: map[string]int64{StoreDivergence: 1},
+		},
+		{
+			name: "store_divergence: adapter copy of the same data, different version",
+			world: world{
+				memory:  map[string]ctxsys.State{"a": state(2, "w1-1")},
+				adapter: map[string]ctxsys.AdapterContext{"a": {ID: "a", Version: 3, Data: []byte("w1-1")}},
+			},
+			ops: []Op{
+				op("adapter.create", "a", 0, 10, write(0, "w0-0"), returns(1, "w0-0")),
+				op("adapter.update", "a", 20, 30, by(1), write(0, "w1-1"), returns(2, "w1-1")),
 			},
 			want: map[string]int64{StoreDivergence: 1},
 		},
