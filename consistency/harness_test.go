@@ -13,6 +13,7 @@ import (
 	"lockbench/ctxsys"
 	"lockbench/impl"
 	_ "lockbench/impl/all"
+	"lockbench/impl/refactored"
 	"lockbench/lock"
 	"lockbench/results"
 	"lockbench/store"
@@ -40,6 +41,9 @@ type harness struct {
 	versions atomic.Uint64
 	seq      []int // per worker, for data tags
 	trackers []ctxsys.Tracker
+	// gap, when set, runs inside refactored's check-then-act gaps that
+	// hold no store call (refactored.WithGapHook).
+	gap func(ctx context.Context, gap string)
 }
 
 // newHarness builds strategy over a memory store whose calls first yield
@@ -48,15 +52,24 @@ type harness struct {
 // gaps are. Yielding, not sleeping: the interleavings stay cheap.
 func newHarness(t *testing.T, strategy string, workers int, cfg ctxsys.Config, history bool) *harness {
 	t.Helper()
+	p := newParking()
+	h := buildHarness(t, strategy, workers, cfg, history, p.before, p.after)
+	h.parked = p
+	return h
+}
+
+// buildHarness builds strategy over a memory store with the given hooks.
+func buildHarness(t *testing.T, strategy string, workers int, cfg ctxsys.Config, history bool, before, after store.Hook) *harness {
+	t.Helper()
 	s, err := impl.Lookup(strategy)
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, raw: store.NewMemory(), clock: &offsetClock{}, seq: make([]int, workers+1),
-		traces: make([]lock.Trace, workers+1), parked: newParking()}
+		traces: make([]lock.Trace, workers+1)}
 	cfg = cfg.WithDefaults()
 	h.sys, err = s.New(impl.Deps{
-		Store:  store.Instrument(h.raw, store.Hooks{Before: h.parked.before, After: h.parked.after}),
+		Store:  store.Instrument(h.raw, store.Hooks{Before: before, After: after}),
 		Locks:  lock.NewSet(true),
 		Clock:  h.clock,
 		Config: cfg,
@@ -71,9 +84,24 @@ func newHarness(t *testing.T, strategy string, workers int, cfg ctxsys.Config, h
 
 func (h *harness) now() int64 { return int64(h.clock.Now().Sub(h.start)) }
 
-// ctx is worker w's context, carrying its lock trace.
+// ctx is worker w's context, carrying its lock trace, its index (see
+// workerOf) and the harness's gap hook, if any.
 func (h *harness) ctx(w int) context.Context {
-	return lock.WithTrace(context.Background(), &h.traces[w+1])
+	ctx := context.WithValue(context.Background(), workerKey{}, w)
+	if h.gap != nil {
+		ctx = refactored.WithGapHook(ctx, h.gap)
+	}
+	return lock.WithTrace(ctx, &h.traces[w+1])
+}
+
+type workerKey struct{}
+
+// workerOf is the worker whose operation made a call with ctx (-2: none).
+func workerOf(ctx context.Context) int {
+	if w, ok := ctx.Value(workerKey{}).(int); ok {
+		return w
+	}
+	return -2
 }
 
 // parking reorders store calls made with no lock held: the first such call

@@ -55,11 +55,29 @@ func New(d impl.Deps) (*impl.System, error) {
 // goroutine inside a check-then-act gap that has no store call a store hook
 // could block on (between a check's read lock and the change's write lock),
 // to force the interleavings the gaps allow without sleeping. It runs with
-// no lock held.
+// no lock held. A hook carried by the operation's context (WithGapHook) runs
+// too.
 type gapHook func(ctx context.Context, gap string)
 
 func (h gapHook) at(ctx context.Context, gap string) {
 	if h != nil {
 		h(ctx, gap)
 	}
+	if h, ok := ctx.Value(gapKey{}).(gapHook); ok {
+		h(ctx, gap)
+	}
+}
+
+type gapKey struct{}
+
+// WithGapHook returns ctx carrying hook, which an operation called with it
+// runs inside each check-then-act gap that holds no store call — "manager.create"
+// (the gap of duplicate_create and capacity_overshoot) and
+// "tracker.update_state" (version_regression) — with no lock held. It is
+// the seam for tests outside this package (the consistency checker's) that
+// force those interleavings without sleeping: a store hook cannot park a
+// goroutine where no store call is made. Without it the cost is one
+// context lookup on those two operations.
+func WithGapHook(ctx context.Context, hook func(ctx context.Context, gap string)) context.Context {
+	return context.WithValue(ctx, gapKey{}, gapHook(hook))
 }
