@@ -337,6 +337,201 @@ func TestAnomalies(t *testing.T) {
 			},
 			want: map[string]int64{StoreDivergence: 1},
 		},
+		// The boundaries below: each case fails if one comparison of the
+		// facts is off by one instant or one term goes missing.
+		{
+			name: "duplicate_create: one delete cannot separate three creates",
+			ops: []Op{
+				op("manager.create", "a", 0, 10, write(1, "w0-1")),
+				op("manager.create", "a", 20, 30, write(2, "w0-2")),
+				op("manager.create", "a", 40, 50, write(3, "w0-3")),
+				op("manager.delete", "a", 5, 45, by(1)),
+			},
+			want: map[string]int64{DuplicateCreate: 1},
+		},
+		{
+			name: "duplicate_create: a delete that began as the second create returned separates",
+			ops: []Op{
+				op("manager.create", "a", 0, 10, write(1, "w0-1")),
+				op("manager.create", "a", 15, 20, write(2, "w0-2")),
+				op("manager.delete", "a", 20, 30, by(1)),
+			},
+		},
+		{
+			name: "duplicate_create: a delete may separate creates in the reverse order",
+			ops: []Op{
+				op("manager.create", "a", 0, 50, write(1, "w0-1")),
+				op("manager.create", "a", 10, 20, by(1), write(2, "w1-1")),
+				op("manager.delete", "a", 25, 30, by(2)),
+			},
+		},
+		{
+			name:  "duplicate_create: a create told it failed is not a success",
+			world: world{memory: map[string]ctxsys.State{"a": state(1, "w0-1")}},
+			ops: []Op{
+				op("manager.create", "a", 0, 10, write(1, "w0-1")),
+				op("manager.create", "a", 20, 30, write(2, "w0-2"), failed("store")),
+			},
+		},
+		{
+			name:  "duplicate_create: a cleanup told it failed may have removed the id",
+			world: world{memory: map[string]ctxsys.State{"a": state(2, "w0-2")}},
+			ops: []Op{
+				op("manager.create", "a", 0, 10, write(1, "w0-1")),
+				op("adapter.cleanup", "", 20, 30, by(1), failed("store")),
+				op("manager.create", "a", 40, 50, write(2, "w0-2")),
+			},
+		},
+		{
+			name:  "capacity_overshoot: one context gone at the instant another appears",
+			cfg:   ctxsys.Config{MaxContexts: 1, MaxRecoveryPoints: 2, TTL: time.Hour},
+			world: world{memory: map[string]ctxsys.State{"b": state(2, "w0-2")}},
+			ops: []Op{
+				op("manager.create", "a", 0, 5, write(1, "w0-1")),
+				op("manager.create", "b", 3, 10, by(1), write(2, "w1-1")),
+				op("manager.delete", "a", 10, 15),
+			},
+		},
+		{
+			name:  "capacity_overshoot: a delete that returned as the create was called may follow it",
+			cfg:   ctxsys.Config{MaxContexts: 1, MaxRecoveryPoints: 2, TTL: time.Hour},
+			world: world{memory: map[string]ctxsys.State{"b": state(1, "w0-1")}},
+			ops: []Op{
+				op("manager.create", "b", 0, 10, write(1, "w0-1")),
+				op("manager.delete", "a", 5, 30, by(1)),
+				op("manager.create", "a", 30, 40, by(2), write(2, "w2-1")),
+			},
+		},
+		{
+			name: "capacity_overshoot: the adapter's own cap, when update_config ran",
+			world: world{
+				memory: map[string]ctxsys.State{"a": state(1, "w0-1"), "b": state(1, "w0-2")},
+				adapter: map[string]ctxsys.AdapterContext{
+					"a": {ID: "a", Version: 1, Data: []byte("w0-1")}, "b": {ID: "b", Version: 1, Data: []byte("w0-2")}},
+				adapterCfg: ctxsys.AdapterConfig{MaxContexts: 1, TTL: time.Hour},
+			},
+			ops: []Op{
+				op("adapter.create", "a", 0, 10, write(0, "w0-1")),
+				op("adapter.create", "b", 20, 30, write(0, "w0-2")),
+				op("adapter.update_config", "", 40, 50),
+			},
+		},
+		{
+			name: "version_regression: an update that returned as the read was called is concurrent",
+			ops: []Op{
+				op("tracker.update_state", "", 0, 10, onTracker(0), write(5, "w0-1")),
+				op("tracker.get_state", "", 10, 20, by(1), onTracker(0), returns(3, "w9-9")),
+			},
+		},
+		{
+			name: "version_regression: an activate told it failed may lie between",
+			ops: []Op{
+				op("tracker.update_state", "", 0, 10, onTracker(0), write(5, "w0-1")),
+				op("tracker.activate", "a", 20, 30, onTracker(0), failed("store")),
+				op("tracker.get_state", "", 40, 50, onTracker(0), returns(3, "w9-9")),
+			},
+		},
+		{
+			name:  "version_regression: final state, an activate may follow an update that began as it returned",
+			world: world{trackers: []ctxsys.State{state(3, "w9-9")}},
+			ops: []Op{
+				op("tracker.activate", "a", 0, 10, onTracker(0)),
+				op("tracker.update_state", "", 10, 20, by(1), onTracker(0), write(5, "w1-1")),
+			},
+		},
+		{
+			name: "lost_refresh: refreshed exactly ttl before the cleanup returned",
+			cfg:  ctxsys.Config{MaxContexts: 2, MaxRecoveryPoints: 2, TTL: 100},
+			ops: []Op{
+				op("adapter.create", "a", 0, 10, write(0, "w0-1")),
+				op("adapter.update", "a", 20, 30, write(0, "w0-2")),
+				op("adapter.cleanup", "", 40, 120, by(1), ids("a")),
+			},
+			want: map[string]int64{LostRefresh: 1},
+		},
+		{
+			name: "lost_refresh: a create that returned as the cleanup began may follow it",
+			ops: []Op{
+				op("adapter.create", "a", 0, 10, write(0, "w0-1")),
+				op("adapter.cleanup", "", 10, 50, by(1), ids("a")),
+			},
+		},
+		{
+			name: "lost_refresh: a re-create that returned as the cleanup began may lie between",
+			cfg:  ctxsys.Config{MaxContexts: 2, MaxRecoveryPoints: 2, TTL: 45},
+			ops: []Op{
+				op("adapter.create", "a", 0, 5, write(0, "w0-1")),
+				op("adapter.cleanup", "", 20, 50, by(1), ids("a")),
+				op("adapter.create", "a", 10, 20, write(0, "w0-2")),
+				op("adapter.update", "a", 25, 60, by(2), write(0, "w2-1")),
+			},
+		},
+		{
+			name: "lost_refresh: a re-create told it failed may lie between",
+			cfg:  ctxsys.Config{MaxContexts: 2, MaxRecoveryPoints: 2, TTL: 45},
+			ops: []Op{
+				op("adapter.create", "a", 0, 5, write(0, "w0-1")),
+				op("adapter.cleanup", "", 20, 50, by(1), ids("a")),
+				op("adapter.create", "a", 25, 30, write(0, "w0-2"), failed("store")),
+				op("adapter.update", "a", 30, 60, by(2), write(0, "w2-1")),
+			},
+		},
+		{
+			name: "failed_write_visible: more recovery points than allowed, one told it failed",
+			world: world{
+				memory: map[string]ctxsys.State{"a": state(1, "w0-1")},
+				rps:    map[string][]uint64{"a": {1, 2, 3}},
+			},
+			ops: []Op{
+				op("manager.recovery_point", "a", 0, 10, failed("store")),
+			},
+			want: map[string]int64{FailedWriteVisible: 1},
+		},
+		{
+			name: "failed_write_visible: the store holds a write told it failed",
+			world: world{
+				memory: map[string]ctxsys.State{"a": state(2, "w0-2")},
+				store:  map[string]ctxsys.State{"a": state(3, "w1-1")},
+			},
+			ops: []Op{
+				op("manager.update", "a", 0, 10, write(2, "w0-2")),
+				op("manager.update", "a", 20, 30, by(1), write(3, "w1-1"), failed("store")),
+			},
+			want: map[string]int64{FailedWriteVisible: 1},
+		},
+		{
+			name: "failed_write_visible: a delete told it failed left memory without the store",
+			world: world{
+				memory: map[string]ctxsys.State{"a": state(1, "w0-1")},
+				store:  map[string]ctxsys.State{},
+			},
+			ops: []Op{
+				op("manager.create", "a", 0, 10, write(1, "w0-1")),
+				op("manager.delete", "a", 20, 30, failed("store")),
+			},
+			want: map[string]int64{FailedWriteVisible: 1},
+		},
+		{
+			name: "store_divergence: stored bytes that do not decode",
+			world: world{
+				memory:   map[string]ctxsys.State{"a": state(1, "w0-1")},
+				store:    map[string]ctxsys.State{},
+				storeRaw: map[string][]byte{"a": []byte("{not json")},
+			},
+			want: map[string]int64{StoreDivergence: 1},
+		},
+		{
+			name: "zombie: the manager has an id the adapter does not",
+			world: world{
+				memory:  map[string]ctxsys.State{"a": state(1, "w0-1"), "b": state(1, "w0-2")},
+				adapter: map[string]ctxsys.AdapterContext{"a": {ID: "a", Version: 1, Data: []byte("w0-1")}},
+			},
+			ops: []Op{
+				op("adapter.create", "a", 0, 10, write(0, "w0-1")),
+				op("adapter.create", "b", 0, 10, by(1), write(0, "w0-2")),
+			},
+			want: map[string]int64{Zombie: 1},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

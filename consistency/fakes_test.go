@@ -49,6 +49,7 @@ type world struct {
 	store      map[string]ctxsys.State // nil: same as memory
 	rps        map[string][]uint64     // memory recovery points
 	storeRPs   map[string][]uint64     // nil: same as rps
+	storeRaw   map[string][]byte       // stored bytes of ids, written as they are
 	adapter    map[string]ctxsys.AdapterContext
 	adapterCfg ctxsys.AdapterConfig
 	trackers   []ctxsys.State
@@ -70,6 +71,11 @@ func (w world) input(t testing.TB) Input {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if err := st.Put(ctx, ctxsys.StateKey(id), b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for id, b := range w.storeRaw {
 		if err := st.Put(ctx, ctxsys.StateKey(id), b); err != nil {
 			t.Fatal(err)
 		}

@@ -6,6 +6,7 @@ import (
 
 	"lockbench/consistency/internal/ctxmodel"
 	"lockbench/consistency/internal/linearize"
+	"lockbench/ctxsys"
 )
 
 type partKind uint8
@@ -113,91 +114,155 @@ func (b *builder) op(p *partition, r *rec, in linearize.Input) {
 	}
 }
 
-// add maps one recorded operation onto the partitions it touches. Reads
-// with an unknown outcome and definite failures that teach nothing (limit,
-// invalid, no active context) are left out.
+// add maps one recorded operation onto the partitions it touches (see
+// mappers). Definite failures that teach nothing (limit, invalid, no
+// active context) are left out.
 func (b *builder) add(r *rec) {
 	if r.err == eLimit || r.err == eInvalid || r.err == eNoActive {
 		return
 	}
-	name := kindName(r.kind)
-	known := r.err == eOK
-	switch r.kind {
-	case kManagerCreate:
-		b.op(b.part(partManager, r.key), r, linearize.Input{Name: name, Step: ctxmodel.Create, Ver: r.version, VerKnown: true, Data: r.data})
-	case kManagerUpdate:
-		b.op(b.part(partManager, r.key), r, linearize.Input{Name: name, Step: ctxmodel.Update, Ver: r.version, VerKnown: true, Data: r.data})
-	case kManagerDelete:
-		b.op(b.part(partManager, r.key), r, linearize.Input{Name: name, Step: ctxmodel.Delete})
-	case kManagerGet:
+	if m := mappers[r.kind]; m != nil {
+		m(b, r, linearize.Input{Name: kindName(r.kind)})
+	}
+}
+
+// mappers turn each kind of recorded operation into model operations on
+// the partitions it touches, given its input with the name set. List,
+// deactivate, sync-needed and update_config have none: they carry no
+// per-key output.
+var mappers = [ctxsys.NumOps]func(b *builder, r *rec, in linearize.Input){
+	kManagerCreate:         managerWrite(ctxmodel.Create),
+	kManagerUpdate:         managerWrite(ctxmodel.Update),
+	kManagerDelete:         managerStep(ctxmodel.Delete),
+	kManagerRecoveryPoint:  managerStep(ctxmodel.RecoveryPoint),
+	kManagerGet:            read(partManager, ctxmodel.Get),
+	kManagerRecoveryPoints: read(partManager, ctxmodel.RecoveryPoints),
+	kAdapterGet:            read(partAdapter, ctxmodel.Get),
+	kAdapterCreate:         (*builder).adapterCreate,
+	kAdapterUpdate:         (*builder).adapterUpdate,
+	kAdapterDelete:         (*builder).adapterDelete,
+	kAdapterCleanup:        (*builder).cleanup,
+	kTrackerUpdateState:    (*builder).trackerUpdate,
+	kTrackerGetState:       (*builder).trackerGet,
+	kTrackerActivate:       (*builder).trackerActivate,
+	kTrackerSync:           (*builder).trackerSync,
+	kTrackerRecoveryPoint:  (*builder).trackerRecoveryPoint,
+}
+
+// managerWrite is a manager write of the recorded version and data.
+func managerWrite(step linearize.StepID) func(*builder, *rec, linearize.Input) {
+	return func(b *builder, r *rec, in linearize.Input) {
+		in.Step, in.Ver, in.VerKnown, in.Data = step, r.version, true, r.data
+		b.op(b.part(partManager, r.key), r, in)
+	}
+}
+
+// managerStep is a manager operation with no input but its id.
+func managerStep(step linearize.StepID) func(*builder, *rec, linearize.Input) {
+	return func(b *builder, r *rec, in linearize.Input) {
+		in.Step = step
+		b.op(b.part(partManager, r.key), r, in)
+	}
+}
+
+// read is a read of a context; with an unknown outcome it tells nothing.
+func read(kind partKind, step linearize.StepID) func(*builder, *rec, linearize.Input) {
+	return func(b *builder, r *rec, in linearize.Input) {
 		if !r.err.unknown() {
-			b.op(b.part(partManager, r.key), r, linearize.Input{Name: name, Step: ctxmodel.Get})
+			in.Step = step
+			b.op(b.part(kind, r.key), r, in)
 		}
-	case kManagerRecoveryPoint:
-		b.op(b.part(partManager, r.key), r, linearize.Input{Name: name, Step: ctxmodel.RecoveryPoint})
-	case kManagerRecoveryPoints:
-		if !r.err.unknown() {
-			b.op(b.part(partManager, r.key), r, linearize.Input{Name: name, Step: ctxmodel.RecoveryPoints})
-		}
-	case kTrackerRecoveryPoint:
-		b.trackerRecoveryPoint(r, name)
-	case kAdapterCreate:
-		if r.err != eExists || b.adapterOnly {
-			b.op(b.part(partAdapter, r.key), r, linearize.Input{Name: name, Step: ctxmodel.Create, Ver: 1, VerKnown: true, Data: r.data})
-		}
-		if r.err.possible() {
-			// The adapter creates in the manager within its own call.
-			b.op(b.part(partManager, r.key), r, linearize.Input{Name: name, Step: ctxmodel.Create, Ver: 1, VerKnown: true, Data: r.data})
-		}
-	case kAdapterUpdate:
-		if r.err != eNotFound || b.adapterOnly {
-			b.op(b.part(partAdapter, r.key), r, linearize.Input{Name: name, Step: ctxmodel.Update, Incr: true, Data: r.data})
-		}
-		if r.err.possible() {
-			b.op(b.part(partManager, r.key), r, linearize.Input{Name: name, Step: ctxmodel.Update, Ver: r.outVersion, VerKnown: known && r.outVersion != 0, Data: r.data})
-		}
-	case kAdapterDelete:
-		b.op(b.part(partAdapter, r.key), r, linearize.Input{Name: name, Step: ctxmodel.Delete})
-		if r.err.possible() {
-			b.op(b.part(partManager, r.key), r, linearize.Input{Name: name, Step: ctxmodel.EnsureAbsent})
-		}
-	case kAdapterGet:
-		if !r.err.unknown() {
-			b.op(b.part(partAdapter, r.key), r, linearize.Input{Name: name, Step: ctxmodel.Get})
-		}
-	case kAdapterCleanup:
-		if known {
-			for _, id := range r.outIDs {
-				b.op(b.part(partAdapter, id), r, linearize.Input{Name: name, Step: ctxmodel.Remove})
-				b.op(b.part(partManager, id), r, linearize.Input{Name: name, Step: ctxmodel.EnsureAbsent})
-			}
-		}
-	case kTrackerUpdateState:
-		// With auto-recovery an accepted update may still return the
-		// recovery point's error: only a stale version says "rejected".
-		maybe := b.autoRecovery && r.err != eOK && r.err != eStale
-		b.op(b.part(partTracker, fmt.Sprint(r.tracker)), r, linearize.Input{Name: name, Step: ctxmodel.TrackerUpdate, Ver: r.version, VerKnown: true, Data: r.data, Maybe: maybe})
-		if b.autoRecovery && (r.err.possible() || maybe) {
-			b.trackerRecoveryPoint(r, name)
-		}
-	case kTrackerGetState:
-		if known {
-			b.op(b.part(partTracker, fmt.Sprint(r.tracker)), r, linearize.Input{Name: name, Step: ctxmodel.TrackerGet})
-		}
-	case kTrackerActivate:
-		if r.err.possible() {
-			b.op(b.part(partTracker, fmt.Sprint(r.tracker)), r, linearize.Input{Name: name, Step: ctxmodel.TrackerActivate})
-		}
-	case kTrackerSync:
-		// A sync writes the tracker's state, of unknown value, to its
-		// active id: only ever a possible write, to each id it may
-		// have had active.
-		if !r.err.possible() {
-			return
-		}
-		for _, id := range b.activeIDs(r) {
-			b.op(b.part(partManager, id), r, linearize.Input{Name: name, Step: ctxmodel.WriteUnknown, Maybe: true})
-		}
+	}
+}
+
+// adapterCreate writes version 1 in the adapter's map and, within its own
+// call, creates in the manager.
+func (b *builder) adapterCreate(r *rec, in linearize.Input) {
+	in.Step, in.Ver, in.VerKnown, in.Data = ctxmodel.Create, 1, true, r.data
+	if r.err != eExists || b.adapterOnly {
+		b.op(b.part(partAdapter, r.key), r, in)
+	}
+	if r.err.possible() {
+		b.op(b.part(partManager, r.key), r, in)
+	}
+}
+
+// adapterUpdate writes the previous version plus one in the adapter's map,
+// and the version it returned in the manager.
+func (b *builder) adapterUpdate(r *rec, in linearize.Input) {
+	in.Step, in.Data = ctxmodel.Update, r.data
+	if r.err != eNotFound || b.adapterOnly {
+		adapter := in
+		adapter.Incr = true
+		b.op(b.part(partAdapter, r.key), r, adapter)
+	}
+	if r.err.possible() {
+		in.Ver, in.VerKnown = r.outVersion, r.err == eOK && r.outVersion != 0
+		b.op(b.part(partManager, r.key), r, in)
+	}
+}
+
+func (b *builder) adapterDelete(r *rec, in linearize.Input) {
+	in.Step = ctxmodel.Delete
+	b.op(b.part(partAdapter, r.key), r, in)
+	if r.err.possible() {
+		in.Step = ctxmodel.EnsureAbsent
+		b.op(b.part(partManager, r.key), r, in)
+	}
+}
+
+// cleanup removes each id it returned from the adapter's map and the
+// manager. A cleanup with an unknown outcome is a wildcard (see
+// partitions).
+func (b *builder) cleanup(r *rec, in linearize.Input) {
+	if r.err != eOK {
+		return
+	}
+	for _, id := range r.outIDs {
+		in.Step = ctxmodel.Remove
+		b.op(b.part(partAdapter, id), r, in)
+		in.Step = ctxmodel.EnsureAbsent
+		b.op(b.part(partManager, id), r, in)
+	}
+}
+
+func (b *builder) tracker(r *rec) *partition { return b.part(partTracker, fmt.Sprint(r.tracker)) }
+
+func (b *builder) trackerUpdate(r *rec, in linearize.Input) {
+	// With auto-recovery an accepted update may still return the
+	// recovery point's error: only a stale version says "rejected".
+	maybe := b.autoRecovery && r.err != eOK && r.err != eStale
+	tr := in
+	tr.Step, tr.Ver, tr.VerKnown, tr.Data, tr.Maybe = ctxmodel.TrackerUpdate, r.version, true, r.data, maybe
+	b.op(b.tracker(r), r, tr)
+	if b.autoRecovery && (r.err.possible() || maybe) {
+		b.trackerRecoveryPoint(r, in)
+	}
+}
+
+func (b *builder) trackerGet(r *rec, in linearize.Input) {
+	if r.err == eOK {
+		in.Step = ctxmodel.TrackerGet
+		b.op(b.tracker(r), r, in)
+	}
+}
+
+func (b *builder) trackerActivate(r *rec, in linearize.Input) {
+	if r.err.possible() {
+		in.Step = ctxmodel.TrackerActivate
+		b.op(b.tracker(r), r, in)
+	}
+}
+
+// trackerSync writes the tracker's state, of unknown value, to its active
+// id: only ever a possible write, to each id it may have had active.
+func (b *builder) trackerSync(r *rec, in linearize.Input) {
+	if !r.err.possible() {
+		return
+	}
+	in.Step, in.Maybe = ctxmodel.WriteUnknown, true
+	for _, id := range b.activeIDs(r) {
+		b.op(b.part(partManager, id), r, in)
 	}
 }
 
@@ -215,12 +280,13 @@ func (b *builder) activeIDs(r *rec) []string {
 // active context: only ever a possible one, on each id the tracker may have
 // had active (the runner's idea of a shared tracker's active id may be
 // stale, and it records none for an update with auto-recovery).
-func (b *builder) trackerRecoveryPoint(r *rec, name string) {
+func (b *builder) trackerRecoveryPoint(r *rec, in linearize.Input) {
 	if !r.err.possible() && r.err != eNotFound {
 		return
 	}
+	in.Step, in.Maybe = ctxmodel.RecoveryPoint, true
 	for _, id := range b.activeIDs(r) {
-		b.op(b.part(partManager, id), r, linearize.Input{Name: name, Step: ctxmodel.RecoveryPoint, Maybe: true})
+		b.op(b.part(partManager, id), r, in)
 	}
 }
 
