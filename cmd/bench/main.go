@@ -4,17 +4,25 @@
 // Usage:
 //
 //	bench list    [--format text|json]
-//	bench run     [--suite NAME | --workload NAME|FILE[,…]] [--strategies a,b] …
-//	bench report  --in DIR/results.json --out DIR
+//	bench run     (--suite NAME | --workload NAME|FILE[,…]) [--strategies a,b] [--out DIR] …
+//	bench report  --in DIR/results.json [--out DIR] [--formats png,svg] …
 //	bench compare OLD.json NEW.json [--threshold 5%] [--fail-on-regression]
 //	              [--metric throughput,p99,…] [--format text|json]
 //
 // Run "bench COMMAND -h" for the flags of each command.
 //
+// bench run without --out writes into a fresh lockbench-run-* directory in
+// the working directory and names it. A sweep, and a report, hold an
+// advisory lock on their output directory: a second one into it is refused.
+// Every file is written through a temporary file and a rename, never
+// through a symlink; a report is staged and moved in whole.
+//
 // Exit status: 0 success; 1 a run failed, or a regression was found with
-// --fail-on-regression; 2 bad input (unknown name, malformed file, impossible
-// value), with a message naming the culprit and nothing written; 130
-// interrupted (SIGINT, SIGTERM or SIGHUP), after writing what was measured.
+// --fail-on-regression; 2 bad input (unknown name, malformed or oversized
+// file, impossible value, a bad or busy output directory), with one line
+// naming the culprit and nothing written; 130 interrupted (SIGINT, SIGTERM
+// or SIGHUP): bench run after writing what was measured, bench report
+// leaving the previous report as it was.
 package main
 
 import (

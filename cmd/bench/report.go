@@ -68,6 +68,11 @@ const (
 )
 
 func cmdReport(args []string, stdout, stderr io.Writer) error {
+	// Signals are caught first, before --out is made or locked: an
+	// interrupted report leaves the previous one as it was (RenderContext
+	// moves files into place only once every one is complete).
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
 	fs, f := newReportFlagSet(stderr)
 	if help, err := parseFlags(fs, args, stderr); help || err != nil {
 		return err
@@ -96,21 +101,16 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 	if !explicit(fs, "baseline") {
 		opt.Baseline = "" // naive, or another target's first strategy (report.Options)
 	}
-	out := f.out
+	out, flagName := f.out, "report: --out"
 	if out == "" {
-		out = filepath.Dir(in)
+		out, flagName = filepath.Dir(in), "report: the directory of --in (no --out given)"
 	}
-	dir, err := openOutDir("report: --out", out)
+	dir, err := openOutDir(flagName, out)
 	if err != nil {
 		return err
 	}
 	defer dir.close()
 	opt.SkipResults = sameFile(in, filepath.Join(out, report.ResultsFile))
-
-	// An interrupted report leaves the previous one as it was: Render
-	// moves files into place only once every one is complete.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	defer stop()
 	reportSignalsCaught(ctx)
 	if err := report.RenderContext(ctx, file, out, opt); err != nil {
 		if ctx.Err() != nil {
