@@ -71,9 +71,9 @@ func keyOf(r results.Run) CellKey {
 	return CellKey{Workload: r.Workload, Concurrency: r.Concurrency, Strategy: r.Strategy}
 }
 
-// values applies m to every run, dropping the runs where m is undefined
+// Values applies m to every run, dropping the runs where m is undefined
 // (NaN: no operations, no latency recorded).
-func values(runs []results.Run, m Metric) []float64 {
+func Values(runs []results.Run, m Metric) []float64 {
 	vs := make([]float64, 0, len(runs))
 	for _, r := range runs {
 		if v := m.Value(r); !isNaN(v) {

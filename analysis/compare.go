@@ -76,15 +76,15 @@ func CompareToBaseline(f *results.File, baseline string, m Metric) []Comparison 
 		if !ok {
 			continue
 		}
-		r, ok := compareSamples(values(baseRuns, m), values(cells[k], m))
+		r, ok := CompareSamples(Values(baseRuns, m), Values(cells[k], m))
 		if !ok {
 			continue
 		}
 		out = append(out, Comparison{
 			Workload: k.Workload, Concurrency: k.Concurrency, Strategy: k.Strategy,
 			Baseline: baseline, Metric: m.Name,
-			Base: r.old, New: r.new, Ratio: r.ratio, P: r.p,
-			Significant: r.significant, Note: r.note,
+			Base: r.Old, New: r.New, Ratio: r.Ratio, P: r.P,
+			Significant: r.Significant, Note: r.Note,
 		})
 	}
 	return out
@@ -117,37 +117,45 @@ func GeoMean(vs []float64) float64 {
 	return stat.GeometricMean(usable, nil)
 }
 
-// sampleComparison is the statistics shared by Comparison and Delta.
-type sampleComparison struct {
-	old, new    Summary
-	ratio, p    float64
-	significant bool
-	note        string
+// SampleTest is the comparison of two samples of one metric: each side's
+// median with its confidence interval, the ratio of the medians and the
+// Mann–Whitney U test of their difference.
+type SampleTest struct {
+	Old, New Summary
+	// Ratio is New.Center / Old.Center.
+	Ratio float64
+	// P is the two-sided p-value of the Mann–Whitney U test.
+	P float64
+	// Significant is P < Alpha.
+	Significant bool
+	// Note is "" when significant, otherwise NoteNoChange or
+	// NoteFewSamples.
+	Note string
 }
 
-// compareSamples summarises both samples and tests their difference the way
+// CompareSamples summarises both samples and tests their difference the way
 // benchstat does. ok is false when either side is empty.
-func compareSamples(oldValues, newValues []float64) (sampleComparison, bool) {
+func CompareSamples(oldValues, newValues []float64) (SampleTest, bool) {
 	if len(oldValues) == 0 || len(newValues) == 0 {
-		return sampleComparison{}, false
+		return SampleTest{}, false
 	}
 	thresholds := benchmath.Thresholds{CompareAlpha: Alpha}
 	// NewSample sorts in place; the callers' slices stay theirs.
 	oldSample := benchmath.NewSample(slices.Clone(oldValues), &thresholds)
 	newSample := benchmath.NewSample(slices.Clone(newValues), &thresholds)
-	c := sampleComparison{
-		old: summarize(oldSample),
-		new: summarize(newSample),
-		p:   benchmath.AssumeNothing.Compare(oldSample, newSample).P,
+	c := SampleTest{
+		Old: summarize(oldSample),
+		New: summarize(newSample),
+		P:   benchmath.AssumeNothing.Compare(oldSample, newSample).P,
 	}
-	c.ratio = c.new.Center / c.old.Center
+	c.Ratio = c.New.Center / c.Old.Center
 	switch {
-	case c.p < Alpha:
-		c.significant = true
-	case !canReachAlpha(len(oldValues), len(newValues)):
-		c.note = NoteFewSamples
+	case c.P < Alpha:
+		c.Significant = true
+	case !CanReachAlpha(len(oldValues), len(newValues)):
+		c.Note = NoteFewSamples
 	default:
-		c.note = NoteNoChange
+		c.Note = NoteNoChange
 	}
 	return c, true
 }
@@ -157,17 +165,26 @@ func summarize(s *benchmath.Sample) Summary {
 	return Summary{Center: sum.Center, Lo: sum.Lo, Hi: sum.Hi, N: len(s.Values)}
 }
 
-// reachable caches canReachAlpha by sample sizes.
-var reachable sync.Map // [2]int → bool
+// minP caches MinP by sample sizes.
+var minP sync.Map // [2]int → float64
 
-// canReachAlpha reports whether the U test on samples of sizes n1 and n2 can
+// CanReachAlpha reports whether the U test on samples of sizes n1 and n2 can
 // give p < Alpha at all. It asks benchmath for the p of the most extreme
 // outcome, two completely separated samples: if even that is not
 // significant, no data of these sizes can be.
-func canReachAlpha(n1, n2 int) bool {
+func CanReachAlpha(n1, n2 int) bool {
+	return MinP(n1, n2) < Alpha
+}
+
+// MinP is the smallest two-sided p-value the U test can give on samples of
+// sizes n1 and n2: that of two completely separated samples (2/C(n1+n2, n1)
+// without ties; 0.1 for 3 against 3, 0.0022 for 6 against 6). No data of
+// these sizes can be more significant, which bounds what any correction for
+// many tests can ask of them.
+func MinP(n1, n2 int) float64 {
 	key := [2]int{n1, n2}
-	if v, ok := reachable.Load(key); ok {
-		return v.(bool)
+	if v, ok := minP.Load(key); ok {
+		return v.(float64)
 	}
 	low, high := make([]float64, n1), make([]float64, n2)
 	for i := range high {
@@ -175,7 +192,17 @@ func canReachAlpha(n1, n2 int) bool {
 	}
 	thresholds := benchmath.Thresholds{CompareAlpha: Alpha}
 	p := benchmath.AssumeNothing.Compare(benchmath.NewSample(low, &thresholds), benchmath.NewSample(high, &thresholds)).P
-	ok := p < Alpha
-	reachable.Store(key, ok)
-	return ok
+	minP.Store(key, p)
+	return p
+}
+
+// RepsToReachAlpha is the smallest number of repetitions per side at which
+// the U test can give p < Alpha: fewer, and no difference can ever be
+// significant.
+func RepsToReachAlpha() int {
+	n := 1
+	for !CanReachAlpha(n, n) {
+		n++
+	}
+	return n
 }

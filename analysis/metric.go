@@ -107,3 +107,67 @@ func MetricByName(name string) (Metric, bool) {
 func isNaN(v float64) bool { return v != v }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// Figures derived from a run that tables show but compare does not judge by
+// default.
+var (
+	// HeldIOMapWidePerOp is the time locks other than per-key locks were
+	// held while their holder was inside store I/O, per operation, in
+	// seconds: the anti-pattern the refactoring removed, where one store
+	// call blocks every other client.
+	HeldIOMapWidePerOp = Metric{Name: "heldio-mapwide-per-op", Unit: "s/op", Better: -1,
+		Value: func(r results.Run) float64 { return heldIOPerOp(r, false) }}
+
+	// HeldIOPerKeyPerOp is the same for per-key locks, which serialise only
+	// writers of one key (sharded holds them across I/O on purpose, to keep
+	// store order equal to memory order).
+	HeldIOPerKeyPerOp = Metric{Name: "heldio-perkey-per-op", Unit: "s/op", Better: -1,
+		Value: func(r results.Run) float64 { return heldIOPerOp(r, true) }}
+
+	// ServiceP50 and ServiceP99 are open-loop service time (from the actual
+	// start of an operation, without the queueing before it) over all
+	// operations, in seconds; NaN for closed-loop runs.
+	ServiceP50 = Metric{Name: "service-p50", Unit: "s", Better: -1,
+		Value: func(r results.Run) float64 { return serviceQuantile(r, false) }}
+	ServiceP99 = Metric{Name: "service-p99", Unit: "s", Better: -1,
+		Value: func(r results.Run) float64 { return serviceQuantile(r, true) }}
+
+	// OfferedRate is the open-loop target rate in ops/s; NaN for closed
+	// loop, where nothing is offered but what the clients complete.
+	OfferedRate = Metric{Name: "offered", Unit: "ops/s", Better: +1,
+		Value: func(r results.Run) float64 {
+			if r.Arrival != "open" || r.TargetRate <= 0 {
+				return math.NaN()
+			}
+			return r.TargetRate
+		}}
+)
+
+// PerKeyLock reports whether the named lock is striped per key (its name
+// ends in ".keys", as sharded names its stripes): such a lock held across
+// I/O delays only writers of the same key, not every client.
+func PerKeyLock(name string) bool { return strings.HasSuffix(name, ".keys") }
+
+func heldIOPerOp(r results.Run, perKey bool) float64 {
+	if r.Ops <= 0 || len(r.Locks) == 0 {
+		return math.NaN()
+	}
+	var ns int64
+	for name, l := range r.Locks {
+		if PerKeyLock(name) == perKey {
+			ns += l.HeldIONs
+		}
+	}
+	return float64(ns) / 1e9 / float64(r.Ops)
+}
+
+func serviceQuantile(r results.Run, p99 bool) float64 {
+	l, ok := r.ServiceLatency[overallLatency]
+	if !ok || l.Count == 0 {
+		return math.NaN()
+	}
+	if p99 {
+		return float64(l.P99Ns) / 1e9
+	}
+	return float64(l.P50Ns) / 1e9
+}

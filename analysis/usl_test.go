@@ -206,3 +206,65 @@ func TestUSLFits(t *testing.T) {
 		t.Errorf("σ = %g (interval %v), want about %g with an interval", u.Sigma, u.SigmaCI, truth.Sigma)
 	}
 }
+
+// TestUSLLimitNearLinearBoundary pins where "near-linear" ends: at the
+// highest level σ(N−1)+κN(N−1) below 0.1 (throughput within ~10% of linear)
+// is LimitNone, above it the dominant term is named.
+func TestUSLLimitNearLinearBoundary(t *testing.T) {
+	levels := []float64{1, 4, 16, 64}
+	tests := []struct {
+		name  string
+		sigma float64 // σ·63 is the contention term at N = 64
+		want  string
+	}{
+		{"0.06: near-linear", 0.001, LimitNone},
+		{"0.19: contention", 0.003, LimitContention},
+		{"0.50: contention", 0.008, LimitContention},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			truth := USL{Lambda: 1000, Sigma: tc.sigma}
+			got, err := FitUSL(levels, curve(truth, levels))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Limit != tc.want {
+				t.Errorf("σ=%g: Limit %q, want %q", tc.sigma, got.Limit, tc.want)
+			}
+		})
+	}
+}
+
+// TestFitUSLBootstrapWidth checks that the bootstrap intervals are as wide
+// as the sampling spread they estimate, not only that they contain the
+// truth (an interval four times too wide would still do that): the central
+// 95% of σ fitted on many independent data sets is the reference width.
+func TestFitUSLBootstrapWidth(t *testing.T) {
+	truth := USL{Lambda: 1000, Sigma: 0.05, Kappa: 1e-4}
+	levels := []float64{1, 2, 4, 8, 16, 32, 64, 128}
+	var sigmas []float64
+	for seed := uint64(100); seed < 160; seed++ {
+		ns, xs := noisy(truth, levels, 5, 0.03, seed)
+		u, err := FitUSL(ns, xs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sigmas = append(sigmas, u.Sigma)
+	}
+	reference := percentileInterval(sigmas)
+	want := reference[1] - reference[0]
+	var widths float64
+	const sets = 4
+	for seed := uint64(1); seed <= sets; seed++ {
+		ns, xs := noisy(truth, levels, 5, 0.03, seed)
+		u, err := FitUSLBootstrap(ns, xs, 300, 42)
+		if err != nil {
+			t.Fatal(err)
+		}
+		widths += u.SigmaCI[1] - u.SigmaCI[0]
+	}
+	got := widths / sets
+	if got < want/2 || got > want*2 {
+		t.Errorf("mean bootstrap σ interval width %.4g, sampling spread of σ %.4g: want within a factor 2", got, want)
+	}
+}

@@ -29,7 +29,7 @@ func USLFits(f *results.File) []USL {
 			pairs = append(pairs, p)
 		}
 		nx := points[p]
-		for _, x := range values(cells[k], Throughput) {
+		for _, x := range Values(cells[k], Throughput) {
 			nx[0] = append(nx[0], float64(k.Concurrency))
 			nx[1] = append(nx[1], x)
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"gonum.org/v1/gonum/stat"
@@ -51,6 +52,9 @@ const (
 	// KindPacerLateness: open loop, the pacer started operations late
 	// (p50 above 100µs), so the offered load was below the target rate.
 	KindPacerLateness = "pacer-lateness"
+	// KindOutliers: repetitions of a cell lie beyond Tukey's fences on
+	// throughput (CellOutliers).
+	KindOutliers = "outliers"
 	// KindUSLNotFitted: fewer than 3 concurrency levels, no USL fit.
 	KindUSLNotFitted = "usl-not-fitted"
 )
@@ -163,14 +167,29 @@ func cellWarnings(k CellKey, runs []results.Run) []Warning {
 		add(KindFewSamples, "%d run(s): a Mann–Whitney test needs at least %d per side to reach p<%.2f",
 			len(runs), minSamplesForSignificance, Alpha)
 	}
-	if tput := values(runs, Throughput); len(tput) >= 2 {
+	if tput := Values(runs, Throughput); len(tput) >= 2 {
 		mean, sd := stat.MeanStdDev(tput, nil)
 		if mean > 0 && sd/mean > spreadCV {
 			add(KindSpread, "throughput varies by %.0f%% (coefficient of variation) across %d repetitions",
 				100*sd/mean, len(tput))
 		}
 	}
+	if o := CellOutliers(runs); o.Count() > 0 {
+		add(KindOutliers, "%s beyond Tukey's fences on throughput: repetitions %s", o, repetitionList(o))
+	}
 	return ws
+}
+
+// repetitionList names the outlying repetitions, "3 (severe), 5 (mild)".
+func repetitionList(o Outliers) string {
+	var parts []string
+	for _, r := range o.Severe {
+		parts = append(parts, fmt.Sprintf("%d (severe)", r))
+	}
+	for _, r := range o.Mild {
+		parts = append(parts, fmt.Sprintf("%d (mild)", r))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // closedLoop: the arrival is "closed", or unset as in older files.
