@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"lockbench/analysis/verdict"
 	"lockbench/results"
 )
 
@@ -42,6 +43,7 @@ func compareRun(workload string, concurrency int, strategy string, repetition in
 		Locks:           map[string]results.Lock{"manager.contexts": {WaitTotalNs: ops * 2000}},
 		Process:         results.Process{CPUUserS: float64(ops) * 4e-6, CPUSysS: float64(ops) * 1e-6},
 		LittlesLawRatio: 1,
+		Consistency:     results.Consistency{Checked: true, Anomalies: map[string]int64{"zombie": 0}},
 	}
 }
 
@@ -175,11 +177,15 @@ func TestCompareExitCodes(t *testing.T) {
 		wantMsg string
 	}{
 		{"regression without the gate", []string{"old.json", "new.json"}, nil, ""},
-		{"gate", []string{"--fail-on-regression", "old.json", "new.json"}, errRegression, "3 significant regression(s) beyond 5%"},
+		{"gate", []string{"--fail-on-regression", "old.json", "new.json"}, errRegression, "3 significant regression(s) beyond 5%, 3 inconclusive"},
+		{"gate allowing inconclusive", []string{"--fail-on-regression", "--allow-inconclusive", "old.json", "new.json"}, errRegression, "3 significant regression(s) beyond 5%"},
 		{"flags after the files", []string{"old.json", "new.json", "--fail-on-regression"}, errRegression, ""},
 		{"flags between the files", []string{"old.json", "--fail-on-regression", "new.json"}, errRegression, ""},
 		{"double dash", []string{"--fail-on-regression", "--", "old.json", "new.json"}, errRegression, ""},
-		{"threshold above the change", []string{"--fail-on-regression", "--threshold=50%", "old.json", "new.json"}, nil, ""},
+		// mixed/conc=1 halves its throughput (p50 doubles) on 3
+		// repetitions: beyond 50% it is inconclusive, beyond 150% not.
+		{"threshold above the regression", []string{"--fail-on-regression", "--threshold=50%", "old.json", "new.json"}, errRegression, "2 inconclusive"},
+		{"threshold above every change", []string{"--fail-on-regression", "--threshold=150%", "old.json", "new.json"}, nil, ""},
 		{"throughput only", []string{"--fail-on-regression", "--metric", "throughput", "old.json", "new.json"}, errRegression, "1 significant regression(s)"},
 		{"cpu unchanged", []string{"--fail-on-regression", "--metric", "cpu,lockwait", "old.json", "new.json"}, nil, ""},
 		// Swapped, the 30% drop is a gain and the 10% gain a 9% drop.
@@ -242,7 +248,7 @@ func TestCompareJSONIsValid(t *testing.T) {
 	if err := run([]string{"compare", "--format", "json", "old.json", "new.json"}, &stdout, &stderr); err != nil {
 		t.Fatal(err)
 	}
-	var out compareJSON
+	var out verdict.JSON
 	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
 		t.Fatalf("output is not JSON: %v", err)
 	}
