@@ -227,4 +227,3 @@ func parseMetrics(s string) ([]analysis.Metric, error) {
 	}
 	return metrics, nil
 }
-
