@@ -111,6 +111,16 @@ func itoa(i int) string { return strconv.Itoa(i) }
 // Figures derived from a run that tables show but compare does not judge by
 // default.
 var (
+	// LatencyMean is the mean latency over all operations, in seconds.
+	LatencyMean = Metric{Name: "mean", Unit: "s", Better: -1,
+		Value: func(r results.Run) float64 {
+			l, ok := r.Latency[overallLatency]
+			if !ok || l.Count == 0 {
+				return math.NaN()
+			}
+			return l.MeanNs / 1e9
+		}}
+
 	// HeldIOMapWidePerOp is the time locks other than per-key locks were
 	// held while their holder was inside store I/O, per operation, in
 	// seconds: the anti-pattern the refactoring removed, where one store

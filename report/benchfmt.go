@@ -8,21 +8,78 @@ import (
 	"strings"
 	"unicode"
 
+	"lockbench/analysis"
 	"lockbench/results"
 )
 
-// benchUnits are the units of bench.txt with the direction benchstat must
-// read them in (golang.org/x/perf/benchfmt unit metadata).
-var benchUnits = []struct{ unit, better string }{
-	{"ns/op", "lower"},
-	{"ops/s", "higher"},
-	{"p50-ns", "lower"},
-	{"p99-ns", "lower"},
-	{"cpu-ns/op", "lower"},
-	{"lock-wait-ns/op", "lower"},
-	{"B/op", "lower"},
-	{"allocs/op", "lower"},
-	{"anomalies", "lower"},
+// benchMetric is one column of bench.txt: a figure from package analysis
+// (the single place derived figures are computed), scaled to the unit.
+//
+// Time units that can be zero are spelled "nsec": benchstat rescales any
+// unit containing the token "ns" to "sec" except when the value is exactly
+// 0, which would split one metric into two tables (0 under "ns", the rest
+// under "sec") with wrong medians and n. Units whose value is never zero
+// (mean latency, percentiles, CPU) keep the usual "ns".
+type benchMetric struct {
+	unit, better string
+	scale        float64
+	value        func(results.Run) float64
+}
+
+var benchMetrics = []benchMetric{
+	{"ns/op", "lower", 1e9, analysis.LatencyMean.Value},
+	{"ops/s", "higher", 1, analysis.Throughput.Value},
+	{"p50-ns", "lower", 1e9, analysis.LatencyP50.Value},
+	{"p99-ns", "lower", 1e9, analysis.LatencyP99.Value},
+	{"cpu-ns/op", "lower", 1e9, recordedCPU},
+	{"lockwait-nsec/op", "lower", 1e9, withLocks(analysis.LockWaitPerOp.Value)},
+	{"heldio-mapwide-nsec/op", "lower", 1e9, analysis.HeldIOMapWidePerOp.Value},
+	{"heldio-perkey-nsec/op", "lower", 1e9, analysis.HeldIOPerKeyPerOp.Value},
+	{"B/op", "lower", 1, recordedAlloc(func(r results.Run) float64 { return r.Runtime.AllocBytesPerOp })},
+	{"allocs/op", "lower", 1, recordedAlloc(func(r results.Run) float64 { return r.Runtime.AllocsPerOp })},
+	{"anomalies", "lower", 1, anomalies},
+}
+
+// recordedCPU is CPU per operation, NaN when the run recorded no CPU time
+// (no run does work for free: zero means "not recorded").
+func recordedCPU(r results.Run) float64 {
+	if r.Process.CPUUserS+r.Process.CPUSysS <= 0 {
+		return math.NaN()
+	}
+	return analysis.CPUPerOp.Value(r)
+}
+
+// withLocks leaves a figure out of runs without lock figures
+// (--no-instrument): zero lock wait is a finding only when measured.
+func withLocks(value func(results.Run) float64) func(results.Run) float64 {
+	return func(r results.Run) float64 {
+		if len(r.Locks) == 0 {
+			return math.NaN()
+		}
+		return value(r)
+	}
+}
+
+// recordedAlloc keeps the allocation figures of runs that recorded any.
+func recordedAlloc(value func(results.Run) float64) func(results.Run) float64 {
+	return func(r results.Run) float64 {
+		if r.Runtime.AllocBytesPerOp <= 0 && r.Runtime.AllocsPerOp <= 0 {
+			return math.NaN()
+		}
+		return value(r)
+	}
+}
+
+// anomalies is the total over every kind, for checked runs only.
+func anomalies(r results.Run) float64 {
+	if !r.Consistency.Checked {
+		return math.NaN()
+	}
+	var n int64
+	for _, k := range r.Consistency.Anomalies {
+		n += k
+	}
+	return float64(n)
 }
 
 // WriteBenchFormat writes one line per successful run of f in the Go
@@ -31,13 +88,14 @@ var benchUnits = []struct{ unit, better string }{
 //	BenchmarkLockbench/workload=W/conc=N/strategy=S-GOMAXPROCS
 //
 // so that `benchstat -col /strategy bench.txt` compares strategies cell by
-// cell. The iteration count is the run's operations; ns/op is the mean
-// latency of one operation (what a caller waits), not wall time divided by
-// operations, which for N concurrent clients would be N times smaller;
-// ops/s is the throughput. A figure the run did not record is left out
-// rather than written as zero: "anomalies" appears only for runs whose
-// consistency was checked, "lock-wait-ns/op" only for runs with lock
-// figures.
+// cell, one table per metric. The iteration count is the run's operations;
+// ns/op is the mean latency of one operation (what a caller waits), not
+// wall time divided by operations, which for N concurrent clients would be
+// N times smaller; ops/s is the throughput. A figure the run did not record
+// is left out rather than written as zero: "anomalies" appears only for runs
+// whose consistency was checked, the lock figures only for runs with lock
+// figures. Values are written with full precision: rounding creates ties,
+// which move the U test's p.
 func WriteBenchFormat(w io.Writer, f *results.File) error {
 	if f == nil {
 		f = &results.File{}
@@ -51,8 +109,8 @@ func WriteBenchFormat(w io.Writer, f *results.File) error {
 			bw.WriteString(h.key + ": " + h.value + "\n")
 		}
 	}
-	for _, u := range benchUnits {
-		bw.WriteString("Unit " + u.unit + " better=" + u.better + "\n")
+	for _, m := range benchMetrics {
+		bw.WriteString("Unit " + m.unit + " better=" + m.better + "\n")
 	}
 	suffix := ""
 	if f.Meta.GOMAXPROCS > 1 {
@@ -71,43 +129,10 @@ func writeBenchLine(w *bufio.Writer, r results.Run, suffix string) {
 	w.WriteString("BenchmarkLockbench/workload=" + benchName(r.Workload) +
 		"/conc=" + strconv.Itoa(r.Concurrency) + "/strategy=" + benchName(r.Strategy) + suffix)
 	w.WriteString("\t" + strconv.FormatInt(r.Ops, 10))
-	value := func(v float64, unit string) {
-		if !math.IsNaN(v) && !math.IsInf(v, 0) {
-			w.WriteString("\t" + benchNumber(v) + " " + unit)
+	for _, m := range benchMetrics {
+		if v := m.value(r); !math.IsNaN(v) && !math.IsInf(v, 0) {
+			w.WriteString("\t" + strconv.FormatFloat(v*m.scale, 'f', -1, 64) + " " + m.unit)
 		}
-	}
-	all, hasLatency := r.Latency["all"]
-	if hasLatency && all.Count > 0 {
-		value(all.MeanNs, "ns/op")
-	}
-	value(r.ThroughputOpsS, "ops/s")
-	if hasLatency && all.Count > 0 {
-		value(float64(all.P50Ns), "p50-ns")
-		value(float64(all.P99Ns), "p99-ns")
-	}
-	// A zero CPU time or allocation count means "not recorded" (no run
-	// does work for free); zero lock wait is a finding when the run has
-	// lock figures at all.
-	if cpu := r.Process.CPUUserS + r.Process.CPUSysS; r.Ops > 0 && cpu > 0 {
-		value(cpu*1e9/float64(r.Ops), "cpu-ns/op")
-	}
-	if r.Ops > 0 && len(r.Locks) > 0 {
-		var wait int64
-		for _, l := range r.Locks {
-			wait += l.WaitTotalNs
-		}
-		value(float64(wait)/float64(r.Ops), "lock-wait-ns/op")
-	}
-	if r.Runtime.AllocBytesPerOp > 0 || r.Runtime.AllocsPerOp > 0 {
-		value(r.Runtime.AllocBytesPerOp, "B/op")
-		value(r.Runtime.AllocsPerOp, "allocs/op")
-	}
-	if r.Consistency.Checked {
-		var n int64
-		for _, k := range r.Consistency.Anomalies {
-			n += k
-		}
-		value(float64(n), "anomalies")
 	}
 	w.WriteString("\n")
 }
@@ -121,18 +146,4 @@ func benchName(s string) string {
 		}
 		return r
 	}, s)
-}
-
-// benchNumber prints a value compactly but exactly enough for statistics.
-func benchNumber(v float64) string {
-	switch a := math.Abs(v); {
-	case a == 0:
-		return "0"
-	case a >= 1000:
-		return strconv.FormatFloat(v, 'f', 0, 64)
-	case a >= 1:
-		return strconv.FormatFloat(v, 'f', 2, 64)
-	default:
-		return strconv.FormatFloat(v, 'g', 4, 64)
-	}
 }

@@ -35,9 +35,11 @@ func ExampleWriteBenchFormat() {
 	// Unit p50-ns better=lower
 	// Unit p99-ns better=lower
 	// Unit cpu-ns/op better=lower
-	// Unit lock-wait-ns/op better=lower
+	// Unit lockwait-nsec/op better=lower
+	// Unit heldio-mapwide-nsec/op better=lower
+	// Unit heldio-perkey-nsec/op better=lower
 	// Unit B/op better=lower
 	// Unit allocs/op better=lower
 	// Unit anomalies better=lower
-	// BenchmarkLockbench/workload=same-context-update/conc=64/strategy=sharded-2	24000	5300000 ns/op	12000 ops/s	5100000 p50-ns	9800000 p99-ns	20000 cpu-ns/op	2000000 lock-wait-ns/op	0 anomalies
+	// BenchmarkLockbench/workload=same-context-update/conc=64/strategy=sharded-2	24000	5300000 ns/op	12000 ops/s	5100000 p50-ns	9800000 p99-ns	20000 cpu-ns/op	2000000 lockwait-nsec/op	0 heldio-mapwide-nsec/op	0 heldio-perkey-nsec/op	0 anomalies
 }

@@ -3,10 +3,12 @@ package report
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"errors"
 	"flag"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -241,4 +243,93 @@ func TestMarkdownGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "report.md.golden", buf.Bytes())
+}
+
+// benchstatRuns is a sweep where lock wait is zero in some runs and not in
+// others (refactored holds no lock across I/O and may wait for none): the
+// case in which an "-ns/op" unit made benchstat print two lock-wait tables.
+func benchstatRuns() *results.File {
+	f := &results.File{Schema: results.Schema, Meta: results.Meta{GOOS: "linux", GOARCH: "amd64", GOMAXPROCS: 2}}
+	for rep := range 6 {
+		for i, s := range []string{"naive", "refactored"} {
+			wait := int64(0)
+			if i == 0 || rep%2 == 0 {
+				wait = int64(1_234_567 + 1000*rep)
+			}
+			f.Runs = append(f.Runs, results.Run{
+				Strategy: s, Workload: "w", Concurrency: 4, Repetition: rep, Status: results.StatusOK,
+				Ops: 1000, ThroughputOpsS: 1000 + float64(rep)/3,
+				Latency: map[string]results.Latency{"all": {Count: 1000, MeanNs: 4e6 + float64(rep), P50Ns: 4e6, P99Ns: 9e6}},
+				Locks:   map[string]results.Lock{"manager.contexts": {WaitTotalNs: wait}},
+				Process: results.Process{CPUUserS: 0.01},
+			})
+		}
+	}
+	return f
+}
+
+// TestBenchFormatOneTablePerMetric reads bench.txt as benchstat does
+// (benchfmt tidies units) and checks every metric keeps one unit, and
+// values keep their precision (1000.333… not 1000).
+func TestBenchFormatOneTablePerMetric(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteBenchFormat(&buf, benchstatRuns()); err != nil {
+		t.Fatal(err)
+	}
+	r := benchfmt.NewReader(bytes.NewReader(buf.Bytes()), "bench.txt")
+	units := map[string]map[string]bool{} // original unit → tidied units
+	for r.Scan() {
+		res, ok := r.Result().(*benchfmt.Result)
+		if !ok {
+			continue
+		}
+		for _, v := range res.Values {
+			orig := cmp.Or(v.OrigUnit, v.Unit) // OrigUnit is set only when tidied
+			if units[orig] == nil {
+				units[orig] = map[string]bool{}
+			}
+			units[orig][v.Unit] = true
+		}
+	}
+	for orig, tidied := range units {
+		if len(tidied) != 1 {
+			t.Errorf("unit %s is read as %d units %v: benchstat would print %d tables", orig, len(tidied), tidied, len(tidied))
+		}
+	}
+	if !strings.Contains(buf.String(), "1000.3333333333334 ops/s") {
+		t.Errorf("throughput not written with full precision:\n%s", buf.String())
+	}
+}
+
+// TestBenchstatReadsBenchTxt runs the real benchstat (a tool dependency in
+// go.mod) and counts its lock-wait tables.
+func TestBenchstatReadsBenchTxt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds benchstat")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	path := filepath.Join(t.TempDir(), "bench.txt")
+	var buf bytes.Buffer
+	if err := WriteBenchFormat(&buf, benchstatRuns()); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(goTool, "tool", "benchstat", "-col", "/strategy", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("benchstat: %v\n%s", err, out)
+	}
+	tables := 0
+	for line := range strings.SplitSeq(string(out), "\n") {
+		if strings.Contains(line, "lockwait-") && strings.Contains(line, "/op") && strings.Contains(line, "│") {
+			tables++
+		}
+	}
+	if tables != 1 {
+		t.Errorf("benchstat printed %d lock-wait tables, want 1:\n%s", tables, out)
+	}
 }
