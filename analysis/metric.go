@@ -65,16 +65,7 @@ var (
 	// over all locks, per operation, in seconds. It can exceed latency: many
 	// waits of one operation on several locks add up.
 	LockWaitPerOp = Metric{Name: "lock-wait-per-op", Unit: "s/op", Better: -1,
-		Value: func(r results.Run) float64 {
-			if r.Ops <= 0 {
-				return math.NaN()
-			}
-			var waitNs int64
-			for _, l := range r.Locks {
-				waitNs += l.WaitTotalNs
-			}
-			return float64(waitNs) / 1e9 / float64(r.Ops)
-		}}
+		Value: func(r results.Run) float64 { return LockWaitPerOpOf(r, "") }}
 )
 
 // Metrics lists every metric in the order tables show them.
@@ -153,10 +144,31 @@ var (
 		}}
 )
 
-// PerKeyLock reports whether the named lock is striped per key (its name
-// ends in ".keys", as sharded names its stripes): such a lock held across
-// I/O delays only writers of the same key, not every client.
-func PerKeyLock(name string) bool { return strings.HasSuffix(name, ".keys") }
+// LockWaitPerOpOf is the wait for the lock named name per operation, in
+// seconds; every lock summed when name is "". NaN without operations.
+func LockWaitPerOpOf(r results.Run, name string) float64 {
+	if r.Ops <= 0 {
+		return math.NaN()
+	}
+	var waitNs int64
+	for n, l := range r.Locks {
+		if name == "" || n == name {
+			waitNs += l.WaitTotalNs
+		}
+	}
+	return float64(waitNs) / 1e9 / float64(r.Ops)
+}
+
+// PerKeyLock reports whether the named lock is striped per key: its scope
+// says so, or, in files written before locks carried a scope, its name ends
+// in ".keys" as sharded names its stripes. Such a lock held across I/O
+// delays only writers of the same key, not every client.
+func PerKeyLock(name string, l results.Lock) bool {
+	if l.Scope != "" {
+		return l.Scope == results.ScopePerKey
+	}
+	return strings.HasSuffix(name, ".keys")
+}
 
 func heldIOPerOp(r results.Run, perKey bool) float64 {
 	if r.Ops <= 0 || len(r.Locks) == 0 {
@@ -164,7 +176,7 @@ func heldIOPerOp(r results.Run, perKey bool) float64 {
 	}
 	var ns int64
 	for name, l := range r.Locks {
-		if PerKeyLock(name) == perKey {
+		if PerKeyLock(name, l) == perKey {
 			ns += l.HeldIONs
 		}
 	}

@@ -220,12 +220,15 @@ func buildCell(strategy string, concurrency int, runs []results.Run, memSource s
 	c.P99 = spreadOf(metricValues(runs, analysis.LatencyP99.Value))
 	c.CPUPerOp = spreadOf(metricValues(runs, analysis.CPUPerOp.Value))
 	c.LockWaitPerOp = spreadOf(metricValues(runs, analysis.LockWaitPerOp.Value))
+	c.HeldIOMapWide = spreadOf(metricValues(runs, analysis.HeldIOMapWidePerOp.Value))
+	c.HeldIOPerKey = spreadOf(metricValues(runs, analysis.HeldIOPerKeyPerOp.Value))
+	c.Outliers = analysis.CellOutliers(runs)
 	c.PeakMemory = spreadOf(metricValues(runs, func(r results.Run) float64 { return peakMemory(r, memSource) }))
 	perLock := map[string][]float64{}
 	for _, r := range runs {
-		for name, l := range r.Locks {
-			if r.Ops > 0 {
-				perLock[name] = append(perLock[name], float64(l.WaitTotalNs)/1e9/float64(r.Ops))
+		for name := range r.Locks {
+			if v := analysis.LockWaitPerOpOf(r, name); !math.IsNaN(v) {
+				perLock[name] = append(perLock[name], v)
 			}
 		}
 		if r.Consistency.Checked {

@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -134,7 +135,7 @@ func environment(d *document, m *Model) {
 }
 
 func summarySection(d *document, m *Model) {
-	d.text(fmt.Sprintf("For each workload: the strategy with the highest median throughput at the highest concurrency every strategy reached (N), its throughput relative to %s, the consistency anomalies of all its runs on the workload, the fastest strategy whose runs were all checked and showed none, the share of the fastest strategy's lock hold time spent inside store I/O, and what limits each strategy at N: its bottleneck by the operational laws, with its utilization (see each workload's Bottlenecks).", m.Baseline))
+	d.text(fmt.Sprintf("For each workload, at the highest concurrency every strategy reached (N): first the decision — the fastest strategy with no anomaly in any of its runs on the workload, all of them checked, and its throughput relative to %s — then the fastest strategy overall with its anomalies beside it, and how long locks were held inside store I/O per operation, on map-wide locks (every client waits) and on per-key locks (only writers of that key wait), for the recommended strategy and for %s, and what limits each strategy at N: its bottleneck by the operational laws, with its utilization (see each workload's Bottlenecks).", m.Baseline, m.Baseline))
 	d.add(summaryTable(m))
 	var notes []string
 	if len(m.GeoMeans) > 0 {
@@ -144,31 +145,66 @@ func summarySection(d *document, m *Model) {
 		}
 		notes = append(notes, fmt.Sprintf("Throughput relative to %s over every workload and concurrency (geometric mean of the ratios of medians): %s.", m.Baseline, strings.Join(parts, ", ")))
 	}
-	notes = append(notes, fmt.Sprintf("\"vs %s\" is the ratio of the medians; [lo–hi] bounds it by the two medians' 95%% confidence intervals (\"no CI\" when a cell has too few repetitions for one); p is from a two-sided Mann–Whitney U test; \"~\" marks a difference that is not significant at p<%.2g, as benchstat does.", m.Baseline, analysis.Alpha))
+	notes = append(notes, fmt.Sprintf("\"vs %s\" is the ratio of the medians; [lo–hi] bounds it by the two medians' 95%% confidence intervals (\"no CI\" when a cell has fewer than 6 repetitions); p is from a two-sided Mann–Whitney U test; \"~\" marks a difference that is not significant at p<%.2g, as benchstat does.", m.Baseline, analysis.Alpha))
 	d.text(notes...)
+}
+
+// summaryColumn is one column of the summary table. Columns are a list so
+// another verdict (what limits a strategy, say) is one more entry.
+type summaryColumn struct {
+	header string
+	right  bool
+	cell   func(m *Model, r SummaryRow) string
+}
+
+// summaryColumns lead with the decision: the fastest strategy without
+// anomalies, then the fastest overall with its anomalies beside it.
+func summaryColumns(m *Model) []summaryColumn {
+	return []summaryColumn{
+		{"Workload", false, func(_ *Model, r SummaryRow) string { return r.Workload }},
+		{"N", true, func(_ *Model, r SummaryRow) string { return strconv.Itoa(r.Concurrency) }},
+		{"Fastest without anomalies (median ops/s)", false, func(_ *Model, r SummaryRow) string { return summaryClean(r) }},
+		{"Its speed-up over " + m.Baseline, false, func(m *Model, r SummaryRow) string {
+			if r.Clean == "" {
+				return notAvailable
+			}
+			return vsBaseline(r.Clean, r.CleanVsBaseline, m.Baseline)
+		}},
+		{"Fastest overall (median ops/s, vs " + m.Baseline + ")", false, func(m *Model, r SummaryRow) string {
+			if r.Fastest == r.Clean {
+				return r.Fastest + " (the same)"
+			}
+			return fmt.Sprintf("%s (%s; %s)", r.Fastest, formatSI(r.FastestThroughput), vsBaseline(r.Fastest, r.VsBaseline, m.Baseline))
+		}},
+		{"Its anomalies (all its runs)", false, func(_ *Model, r SummaryRow) string { return summaryAnomalies(r) }},
+		{"Held in store I/O per op: map-wide / per-key locks", false, summaryHeldIO},
+		{"What limits it", false, func(_ *Model, r SummaryRow) string { return summaryLimits(r.Limits) }},
+	}
 }
 
 // summaryTable is the table a reader acts on; its golden file guards it.
 func summaryTable(m *Model) table {
-	t := table{
-		Header: []string{"Workload", "N", "Fastest (median ops/s)", "vs " + m.Baseline, "Anomalies (fastest, all its runs)", "Fastest without anomalies", "Fastest's lock hold time in store I/O", "What limits it"},
-		Right:  []bool{false, true, false, false, false, false, true, false},
+	cols := summaryColumns(m)
+	t := table{}
+	for _, c := range cols {
+		t.Header = append(t.Header, c.header)
+		t.Right = append(t.Right, c.right)
 	}
 	for _, r := range m.Summary {
-		if r.Fastest == "" {
-			t.Rows = append(t.Rows, []string{r.Workload, notAvailable, "no usable runs", notAvailable, notAvailable, notAvailable, notAvailable, notAvailable})
-			continue
+		row := make([]string, len(cols))
+		for i, c := range cols {
+			switch {
+			case i == 0:
+				row[i] = r.Workload
+			case r.Fastest == "" && i == 2:
+				row[i] = "no usable runs"
+			case r.Fastest == "":
+				row[i] = notAvailable
+			default:
+				row[i] = c.cell(m, r)
+			}
 		}
-		t.Rows = append(t.Rows, []string{
-			r.Workload,
-			strconv.Itoa(r.Concurrency),
-			fmt.Sprintf("%s (%s)", r.Fastest, formatSI(r.FastestThroughput)),
-			vsBaseline(r.Fastest, r.VsBaseline, m.Baseline),
-			summaryAnomalies(r),
-			summaryClean(r, m.Baseline),
-			formatShare(r.HeldIOShare),
-			summaryLimits(r.Limits),
-		})
+		t.Rows = append(t.Rows, row)
 	}
 	return t
 }
@@ -188,6 +224,36 @@ func summaryLimits(limits []BottleneckCell) string {
 		parts = append(parts, p)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// summaryHeldIO shows the recommended strategy's held-in-I/O time beside
+// the baseline's: "sharded 0 / 1.02 ms; naive 2.05 ms / 0".
+func summaryHeldIO(m *Model, r SummaryRow) string {
+	pair := func(h HeldIOPerOp) string {
+		if math.IsNaN(h.MapWide) && math.IsNaN(h.PerKey) {
+			return "no lock figures"
+		}
+		return formatHeldIO(h.MapWide) + " / " + formatHeldIO(h.PerKey)
+	}
+	var parts []string
+	if r.Clean != "" {
+		parts = append(parts, r.Clean+" "+pair(r.CleanHeldIO))
+	}
+	if r.Clean != m.Baseline && !math.IsNaN(r.BaselineHeldIO.MapWide+r.BaselineHeldIO.PerKey) {
+		parts = append(parts, m.Baseline+" "+pair(r.BaselineHeldIO))
+	}
+	if len(parts) == 0 {
+		return notAvailable
+	}
+	return strings.Join(parts, "; ")
+}
+
+// formatHeldIO is a time per operation, "0" when none.
+func formatHeldIO(s float64) string {
+	if s == 0 {
+		return "0"
+	}
+	return formatSeconds(s)
 }
 
 // vsBaseline phrases a strategy against the baseline.
@@ -216,21 +282,17 @@ func summaryAnomalies(r SummaryRow) string {
 		}
 		return fmt.Sprintf("none (%s checked)", plural(int64(r.Runs), "run"))
 	}
-	return fmt.Sprintf("fastest, but %s%s: %s", plural(r.Anomalies, "anomaly"), checked, formatKinds(r.AnomalyKinds))
+	return fmt.Sprintf("%s%s: %s", plural(r.Anomalies, "anomaly"), checked, formatKinds(r.AnomalyKinds))
 }
 
-func summaryClean(r SummaryRow, baseline string) string {
+func summaryClean(r SummaryRow) string {
 	switch {
-	case r.Clean != "" && r.Clean != r.Fastest && r.Clean == baseline:
-		return fmt.Sprintf("%s (%s, the baseline)", r.Clean, formatSI(r.CleanThroughput))
-	case r.Clean == r.Fastest:
-		return r.Fastest + " (the fastest)"
-	case r.Clean == "" && r.CheckedRuns == 0:
+	case r.Clean != "":
+		return fmt.Sprintf("%s (%s)", r.Clean, formatSI(r.CleanThroughput))
+	case r.CheckedRuns == 0:
 		return "unknown: not checked"
-	case r.Clean == "":
-		return "none: every strategy had anomalies or unchecked runs"
 	default:
-		return fmt.Sprintf("%s (%s; %s)", r.Clean, formatSI(r.CleanThroughput), vsBaseline(r.Clean, r.CleanVsBaseline, baseline))
+		return "none: every strategy had anomalies or unchecked runs"
 	}
 }
 
@@ -270,6 +332,7 @@ func method(d *document, m *Model) {
 		"Lock wait and hold times come from the instrumented locks; \"held in store I/O\" is the time a lock was held while its holder was inside a store call.",
 		"Peak memory is "+memory+".",
 		"The per-run plots (spectrum, timeline) show the repetition with the median throughput of its cell.",
-		"bench.txt holds one line per usable run in the Go benchmark format: iterations are the run's operations, ns/op is the mean latency of an operation (not wall time divided by operations), ops/s the throughput. Compare strategies with: benchstat -col /strategy bench.txt",
+		"Repetitions beyond Tukey's fences on throughput (mild: 1.5 interquartile ranges beyond the quartiles, severe: 3) are named among the warnings; they stay in every figure, which are medians.",
+		"bench.txt holds one line per usable run in the Go benchmark format: iterations are the run's operations, ns/op is the mean latency of an operation (not wall time divided by operations), ops/s the throughput, lockwait-nsec/op and heldio-…-nsec/op lock figures per operation (spelled nsec so benchstat keeps zeros and non-zeros in one table), all at full precision. Compare strategies with: go tool benchstat -col /strategy bench.txt",
 	)
 }

@@ -19,7 +19,7 @@ func ExampleWriteBenchFormat() {
 			Ops: 24000, ThroughputOpsS: 12000,
 			Latency:     map[string]results.Latency{"all": {Count: 24000, MeanNs: 5.3e6, P50Ns: 5_100_000, P99Ns: 9_800_000}},
 			Process:     results.Process{CPUUserS: 0.4, CPUSysS: 0.08},
-			Locks:       map[string]results.Lock{"manager.shards": {WaitTotalNs: 48_000_000_000}},
+			Locks:       map[string]results.Lock{"manager.keys": {WaitTotalNs: 48_000_000_000}},
 			Consistency: results.Consistency{Checked: true},
 		}},
 	}

@@ -77,13 +77,22 @@ type SummaryRow struct {
 	Clean           string
 	CleanThroughput float64
 	CleanVsBaseline *analysis.Comparison
-	// HeldIOShare is the part of Fastest's lock hold time spent inside
-	// store I/O at Concurrency, over all its locks; NaN when no lock was
-	// held.
-	HeldIOShare float64
+	// CleanHeldIO and BaselineHeldIO are the time locks were held inside
+	// store I/O per operation at Concurrency, for Clean and for the
+	// baseline (medians over the repetitions). Absolute and split by lock
+	// scope, so a correct strategy that holds a per-key lock across its own
+	// write cannot rank below one that serialises every client on a
+	// map-wide lock (a share of hold time would put both near 100%).
+	CleanHeldIO, BaselineHeldIO HeldIOPerOp
 	// Limits says what limits each strategy at Concurrency: its cell's
 	// bottleneck (operational laws), in strategy order.
 	Limits []BottleneckCell
+}
+
+// HeldIOPerOp is held-in-I/O time per operation, in seconds, split by lock
+// scope (analysis.PerKeyLock); NaN when the runs had no lock figures.
+type HeldIOPerOp struct {
+	MapWide, PerKey float64
 }
 
 // Workload holds the figures of one workload.
@@ -148,9 +157,14 @@ type Cell struct {
 	LockWait      map[string]float64
 	// PeakMemory in bytes, from Model.MemorySource.
 	PeakMemory Spread
+	// HeldIOMapWide and HeldIOPerKey are held-in-I/O seconds per operation
+	// on map-wide and on per-key locks.
+	HeldIOMapWide, HeldIOPerKey Spread
 	// Anomalies summed over the runs; CheckedRuns had the checks on.
 	Anomalies   int64
 	CheckedRuns int
+	// Outliers classifies the repetitions by Tukey's fences on throughput.
+	Outliers analysis.Outliers
 }
 
 // Spread describes a figure across repetitions. Median, Min and Max are NaN

@@ -210,7 +210,7 @@ func TestMarkdownLinksEveryPlot(t *testing.T) {
 			t.Errorf("report.md does not show %s.png", fig.Name)
 		}
 	}
-	for _, want := range []string{"## Environment", "## Summary", "## Scaling", "go1.26.8", "fastest, but"} {
+	for _, want := range []string{"## Environment", "## Summary", "## Scaling", "go1.26.8", "Fastest without anomalies"} {
 		if !bytes.Contains(md, []byte(want)) {
 			t.Errorf("report.md lacks %q", want)
 		}

@@ -9,7 +9,8 @@ import (
 // summarize picks the fastest strategy of w at w.Top and the caveats that
 // must stand beside it.
 func summarize(w Workload, baseline string) SummaryRow {
-	row := SummaryRow{Workload: w.Name, Concurrency: w.Top, HeldIOShare: math.NaN()}
+	row := SummaryRow{Workload: w.Name, Concurrency: w.Top}
+	row.BaselineHeldIO = heldIOAt(w, baseline, w.Top)
 	fastest := fastestAt(w, w.Top, func(string) bool { return true })
 	if fastest == nil {
 		return row
@@ -22,11 +23,6 @@ func summarize(w Workload, baseline string) SummaryRow {
 			row.CheckedRuns, row.Runs = c.Checked, c.Runs
 		}
 	}
-	for _, h := range w.HeldIOTotals {
-		if h.Strategy == fastest.Strategy {
-			row.HeldIOShare = h.Share
-		}
-	}
 	for _, b := range w.Bottlenecks {
 		if b.Concurrency == w.Top && b.Name != "" {
 			row.Limits = append(row.Limits, b)
@@ -36,8 +32,19 @@ func summarize(w Workload, baseline string) SummaryRow {
 	if clean != nil {
 		row.Clean, row.CleanThroughput = clean.Strategy, clean.Throughput.Median
 		row.CleanVsBaseline = comparisonAt(w.Throughput, clean.Strategy, w.Top)
+		row.CleanHeldIO = heldIOAt(w, clean.Strategy, w.Top)
 	}
 	return row
+}
+
+// heldIOAt is the median held-in-I/O time per operation of strategy s at
+// concurrency c; NaN when s has no such cell or no lock figures.
+func heldIOAt(w Workload, s string, c int) HeldIOPerOp {
+	cell := w.cell(s, c)
+	if cell == nil {
+		return HeldIOPerOp{MapWide: math.NaN(), PerKey: math.NaN()}
+	}
+	return HeldIOPerOp{MapWide: cell.HeldIOMapWide.Median, PerKey: cell.HeldIOPerKey.Median}
 }
 
 // fastestAt is the cell with the highest median throughput at concurrency c
