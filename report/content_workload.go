@@ -99,6 +99,16 @@ func cellTable(d *document, m *Model, w *Workload) {
 		Header: []string{"Strategy", "N", "Runs", "Throughput ops/s: median (min–max)", "p50", "p99", "CPU/op", "Lock wait/op", memName, "Anomalies", "Warnings"},
 		Right:  []bool{false, true, true, true, true, true, true, true, true, true, false},
 	}
+	// Open loop: what was offered beside what was achieved, and the
+	// service time (from the actual start) beside the latency (from the
+	// intended start), so a queue building up shows.
+	open := slices.Contains(w.Arrivals, "open")
+	if open {
+		t.Header = slices.Insert(t.Header, 3, "Offered ops/s")
+		t.Header = slices.Insert(t.Header, 7, "Service p50", "Service p99")
+		t.Right = slices.Insert(t.Right, 3, true)
+		t.Right = slices.Insert(t.Right, 7, true, true)
+	}
 	var notes footnotes
 	var other []string
 	placed := make([]bool, len(w.Warnings))
@@ -114,13 +124,18 @@ func cellTable(d *document, m *Model, w *Workload) {
 		for _, text := range cellWarningTexts(mine) {
 			refs = append(refs, "["+strconv.Itoa(notes.ref(text))+"]")
 		}
-		t.Rows = append(t.Rows, []string{
+		row := []string{
 			c.Strategy, strconv.Itoa(c.Concurrency), strconv.Itoa(c.Runs),
 			fmt.Sprintf("%s (%s–%s)", formatSI(c.Throughput.Median), formatSI(c.Throughput.Min), formatSI(c.Throughput.Max)),
 			formatSeconds(c.P50.Median), formatSeconds(c.P99.Median),
 			formatSeconds(c.CPUPerOp.Median), formatSeconds(c.LockWaitPerOp.Median),
 			formatBytes(c.PeakMemory.Median), cellAnomalies(c), strings.Join(refs, " "),
-		})
+		}
+		if open {
+			row = slices.Insert(row, 3, formatSI(c.Offered.Median))
+			row = slices.Insert(row, 7, formatSeconds(c.ServiceP50.Median), formatSeconds(c.ServiceP99.Median))
+		}
+		t.Rows = append(t.Rows, row)
 	}
 	for i, wr := range w.Warnings {
 		if !placed[i] && wr.Concurrency > 0 {

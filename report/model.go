@@ -149,6 +149,10 @@ type Cell struct {
 	Samples    []float64
 	// P50 and P99 latency over all operations, seconds.
 	P50, P99 Spread
+	// Offered is the open-loop target rate (ops/s); ServiceP50 and
+	// ServiceP99 the service time from the actual start, seconds. NaN
+	// medians for closed loop.
+	Offered, ServiceP50, ServiceP99 Spread
 	// CPUPerOp is user plus system CPU seconds per operation.
 	CPUPerOp Spread
 	// LockWaitPerOp is lock wait summed over every lock, seconds per

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -236,6 +237,27 @@ func TestDegenerateRunsRender(t *testing.T) {
 	for _, fig := range Figures(m) {
 		if _, err := RenderFigure(fig, m.Strategies, Options{}, FormatSVG); err != nil {
 			t.Errorf("%s: %v", fig.Name, err)
+		}
+	}
+}
+
+// Open loop: the cell table shows what was offered beside what was
+// achieved, and the service time beside the latency.
+func TestOpenLoopShowsOfferedAndService(t *testing.T) {
+	f := mutate(func(r *results.Run) {
+		r.Arrival, r.TargetRate = "open", 2000
+		r.ServiceLatency = map[string]results.Latency{"all": {Count: 10, P50Ns: 700_000, P99Ns: 1_500_000}}
+	})
+	f.Runs = slices.DeleteFunc(f.Runs, func(r results.Run) bool { return r.Workload != "mixed-read-write" })
+	m := NewModel(f, Options{})
+	var buf bytes.Buffer
+	if err := WriteMarkdown(&buf, m); err != nil {
+		t.Fatal(err)
+	}
+	md := buf.String()
+	for _, want := range []string{"Offered ops/s", "Service p50", "Service p99", "| 2.00k |", "700µs"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report.md of an open-loop sweep lacks %q", want)
 		}
 	}
 }
