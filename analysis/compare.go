@@ -18,6 +18,10 @@ const Alpha = 0.05
 // Confidence is the level of every confidence interval.
 const Confidence = 0.95
 
+// RepsForCI is the smallest sample for which benchmath gives a finite 95%
+// confidence interval of the median (with 5, the interval is unbounded).
+const RepsForCI = 6
+
 // Notes of a comparison that is not significant.
 const (
 	// NoteNoChange: the test had enough samples to see a difference and saw

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -120,6 +121,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	}
 	sweep.Meta = runner.Meta(sweepSeed(sweep.Specs), "bench "+strings.Join(append([]string{"run"}, args...), " "))
 	sweep.Meta.Suite = suiteName
+	for _, warning := range countWarnings(sweep.Specs) {
+		fmt.Fprintln(stderr, "bench: warning: "+warning)
+	}
 	var progress *progressLine
 	if !f.quiet && isTerminal(os.Stderr) {
 		progress = &progressLine{w: os.Stderr}
@@ -128,6 +132,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 
 	file, runErr := sweep.Run(ctx)
 	progress.clear()
+	if f.format == "text" {
+		writeCellWarnings(stdout, file)
+	}
 	switch f.format {
 	case "json":
 		enc := json.NewEncoder(stdout)
@@ -385,10 +392,10 @@ func isTerminal(f *os.File) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-const runRowFormat = "%-22s %-11s %6s %3s %10s %9s %9s %12s %7s %9s  %-30s %-12s %s\n"
+const runRowFormat = "%-22s %-11s %6s %3s %10s %8s %9s %9s %9s %12s %19s %9s  %-30s %-12s %s\n"
 
 func writeRunHeader(w io.Writer) {
-	fmt.Fprintf(w, runRowFormat, "workload", "strategy", "conc", "rep", "ops/s", "p50", "p99", "lockwait/op", "held_io", "CPU/op", "bottleneck", "anomalies", "status")
+	fmt.Fprintf(w, runRowFormat, "workload", "strategy", "conc", "rep", "ops/s", "offered", "p50", "p99", "svc p50", "lockwait/op", "held io/op map|key", "CPU/op", "bottleneck", "anomalies", "status")
 }
 
 // bottleneckCell names what limits the run and how busy it is, e.g.
@@ -406,24 +413,29 @@ func bottleneckCell(r results.Run) string {
 }
 
 // writeRunRow prints one run. Anomalies sit in the same row as the speed, so
-// a fast strategy that broke the data cannot look like a plain winner.
+// a fast strategy that broke the data cannot look like a plain winner. Every
+// derived figure comes from package analysis, as in the report and compare.
+// Open loop shows the offered rate beside the achieved one and the service
+// time beside the latency; closed loop has "-" there.
 func writeRunRow(w io.Writer, r results.Run) {
-	all := r.Latency["all"]
-	var wait, hold, heldIO int64
-	for _, l := range r.Locks {
-		wait += l.WaitTotalNs
-		hold += l.HoldTotalNs
-		heldIO += l.HeldIONs
-	}
-	perOp := func(ns float64) string {
-		if r.Ops == 0 {
+	seconds := func(m analysis.Metric) string {
+		v := m.Value(r)
+		if math.IsNaN(v) {
 			return "-"
 		}
-		return fmtDuration(ns / float64(r.Ops))
+		return fmtDuration(v * 1e9)
 	}
-	share := "-"
-	if hold > 0 {
-		share = fmt.Sprintf("%.0f%%", 100*float64(heldIO)/float64(hold))
+	offered := "-"
+	if v := analysis.OfferedRate.Value(r); !math.IsNaN(v) {
+		offered = fmt.Sprintf("%.0f", v)
+	}
+	heldIO := "-"
+	if len(r.Locks) > 0 {
+		heldIO = seconds(analysis.HeldIOMapWidePerOp) + "|" + seconds(analysis.HeldIOPerKeyPerOp)
+	}
+	lockWait := "-"
+	if len(r.Locks) > 0 {
+		lockWait = seconds(analysis.LockWaitPerOp)
 	}
 	anomalies := "not checked"
 	if r.Consistency.Checked {
@@ -443,12 +455,37 @@ func writeRunRow(w io.Writer, r results.Run) {
 			anomalies += " NOT linearizable"
 		}
 	}
-	status := r.Status
-	cpu := (r.Process.CPUUserS + r.Process.CPUSysS) * 1e9
 	fmt.Fprintf(w, runRowFormat,
 		r.Workload, r.Strategy, strconv.Itoa(r.Concurrency), strconv.Itoa(r.Repetition), fmt.Sprintf("%.0f", r.ThroughputOpsS),
-		fmtDuration(float64(all.P50Ns)), fmtDuration(float64(all.P99Ns)),
-		perOp(float64(wait)), share, perOp(cpu), bottleneckCell(r), anomalies, status)
+		offered, seconds(analysis.LatencyP50), seconds(analysis.LatencyP99), seconds(analysis.ServiceP50),
+		lockWait, heldIO, seconds(analysis.CPUPerOp), bottleneckCell(r), anomalies, r.Status)
+}
+
+// countWarnings says, before anything runs, when the repetitions asked for
+// are too few for bench compare or the report to call any difference
+// significant, or to give a confidence interval.
+func countWarnings(specs []*workload.Spec) []string {
+	var out []string
+	need := analysis.RepsToReachAlpha()
+	for _, spec := range specs {
+		switch {
+		case spec.Count < need:
+			out = append(out, fmt.Sprintf("workload %s: count %d: a Mann–Whitney U test needs at least %d repetitions per side to reach p < %.2g, so no comparison of these runs can be significant (bench compare will call a change inconclusive); use --count 6 or more", spec.Name, spec.Count, need, analysis.Alpha))
+		case spec.Count < analysis.RepsForCI:
+			out = append(out, fmt.Sprintf("workload %s: count %d: a 95%% confidence interval of a median needs at least %d repetitions; use --count %d or more", spec.Name, spec.Count, analysis.RepsForCI, analysis.RepsForCI))
+		}
+	}
+	return out
+}
+
+// writeCellWarnings prints, after the sweep, the caveats about whole cells
+// that need every repetition: outlying repetitions (Tukey's fences).
+func writeCellWarnings(w io.Writer, f *results.File) {
+	for _, warn := range analysis.Warnings(f) {
+		if warn.Kind == analysis.KindOutliers {
+			fmt.Fprintf(w, "! %s/%s/c=%d: %s\n", warn.Workload, warn.Strategy, warn.Concurrency, warn.Message)
+		}
+	}
 }
 
 // writeRunWarnings prints, under a run's row, the caveats about its figures
