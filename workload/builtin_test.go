@@ -179,8 +179,8 @@ func TestSuiteBudgets(t *testing.T) {
 		var names []string
 		for _, s := range specs {
 			names = append(names, s.Name)
-			if s.Count < 4 {
-				t.Errorf("%s: count %d cannot reach significance", s.Name, s.Count)
+			if s.Count < 6 {
+				t.Errorf("%s: count %d: benchmath needs 6 repetitions for a 95%% confidence interval", s.Name, s.Count)
 			}
 			if len(s.Concurrency) < 4 {
 				t.Errorf("%s: %d concurrency levels are too few for a scalability fit", s.Name, len(s.Concurrency))
@@ -195,7 +195,7 @@ func TestSuiteBudgets(t *testing.T) {
 		t.Logf("default: %d runs, %v", runs, total)
 		// make report must finish in ~3 minutes on 2 cores, build and
 		// rendering (~15 s) included: 150 s of planned runs leaves room.
-		if runs != 300 || total > 150*time.Second {
+		if runs != 360 || total > 150*time.Second {
 			t.Errorf("default: %d runs, %v: over budget", runs, total)
 		}
 	})
@@ -209,8 +209,8 @@ func TestSuiteBudgets(t *testing.T) {
 		for _, s := range specs {
 			maxWorkers = max(maxWorkers, slices.Max(s.Concurrency))
 			has256 = has256 || slices.Contains(s.Concurrency, 256)
-			if s.Count < 5 {
-				t.Errorf("%s: count %d", s.Name, s.Count)
+			if s.Count < 6 {
+				t.Errorf("%s: count %d: benchmath needs 6 repetitions for a 95%% confidence interval", s.Name, s.Count)
 			}
 		}
 		if maxWorkers < 10_000 || !has256 {

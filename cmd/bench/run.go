@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -463,16 +464,29 @@ func writeRunRow(w io.Writer, r results.Run) {
 
 // countWarnings says, before anything runs, when the repetitions asked for
 // are too few for bench compare or the report to call any difference
-// significant, or to give a confidence interval.
+// significant, or to give a confidence interval: one line per count, naming
+// its workloads.
 func countWarnings(specs []*workload.Spec) []string {
-	var out []string
 	need := analysis.RepsToReachAlpha()
+	byCount := map[int][]string{}
+	var counts []int
 	for _, spec := range specs {
-		switch {
-		case spec.Count < need:
-			out = append(out, fmt.Sprintf("workload %s: count %d: a Mann–Whitney U test needs at least %d repetitions per side to reach p < %.2g, so no comparison of these runs can be significant (bench compare will call a change inconclusive); use --count 6 or more", spec.Name, spec.Count, need, analysis.Alpha))
-		case spec.Count < analysis.RepsForCI:
-			out = append(out, fmt.Sprintf("workload %s: count %d: a 95%% confidence interval of a median needs at least %d repetitions; use --count %d or more", spec.Name, spec.Count, analysis.RepsForCI, analysis.RepsForCI))
+		if spec.Count >= analysis.RepsForCI {
+			continue
+		}
+		if byCount[spec.Count] == nil {
+			counts = append(counts, spec.Count)
+		}
+		byCount[spec.Count] = append(byCount[spec.Count], spec.Name)
+	}
+	slices.Sort(counts)
+	var out []string
+	for _, n := range counts {
+		names := strings.Join(byCount[n], ", ")
+		if n < need {
+			out = append(out, fmt.Sprintf("count %d (%s): a Mann–Whitney U test needs at least %d repetitions per side to reach p < %.2g, so no comparison of these runs can be significant (bench compare calls a change inconclusive); use --count %d or more", n, names, need, analysis.Alpha, analysis.RepsForCI))
+		} else {
+			out = append(out, fmt.Sprintf("count %d (%s): a 95%% confidence interval of a median needs at least %d repetitions; use --count %d or more", n, names, analysis.RepsForCI, analysis.RepsForCI))
 		}
 	}
 	return out
