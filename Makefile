@@ -4,7 +4,7 @@ SUITE ?= default
 OUT   ?= reports/latest
 BENCH := bin/bench
 
-.PHONY: test lint report build fuzz mutate chaos
+.PHONY: test lint report build fuzz mutate chaos gate-power
 
 # test: vet, every test with the race detector, and every benchmark once
 # (-benchtime=1x) so the benchmarks cannot rot. The tests include the short
@@ -30,6 +30,12 @@ report: build
 	@mkdir -p $(OUT)
 	$(BENCH) run --suite $(SUITE) --out $(OUT) --format text
 	$(BENCH) report --in $(OUT)/results.json --out $(OUT)
+
+# gate-power: the share of A/A gate runs that fail and of planted 20%
+# slowdowns the gate catches, on this machine (PAIRS=20 by default, about 7
+# minutes on 2 cores; see scripts/gate-power.sh).
+gate-power:
+	scripts/gate-power.sh
 
 # fuzz: run each native fuzzer for FUZZTIME.
 FUZZTIME ?= 30s
