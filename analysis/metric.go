@@ -12,7 +12,7 @@ import (
 type Metric struct {
 	// Name identifies the metric on the command line and in tables.
 	Name string
-	// Unit of Value: "ops/s", "s" or "s/op". Time is always in seconds so
+	// Unit of Value: "ops/s", "s", "s/op" or "failed/op". Time is always in seconds so
 	// a single SI formatter serves every metric.
 	Unit string
 	// Better is +1 when higher values are better, -1 when lower are.
@@ -68,8 +68,19 @@ var (
 		Value: func(r results.Run) float64 { return LockWaitPerOpOf(r, "") }}
 )
 
+// ErrorRate is the share of the window's operations that failed (failed
+// operations are not throughput, which counts successes only); NaN when
+// the run completed no operation.
+var ErrorRate = Metric{Name: "error-rate", Unit: "failed/op", Better: -1,
+	Value: func(r results.Run) float64 {
+		if r.Ops <= 0 {
+			return math.NaN()
+		}
+		return r.ErrorRate
+	}}
+
 // Metrics lists every metric in the order tables show them.
-var Metrics = []Metric{Throughput, LatencyP50, LatencyP99, CPUPerOp, LockWaitPerOp}
+var Metrics = []Metric{Throughput, LatencyP50, LatencyP99, CPUPerOp, LockWaitPerOp, ErrorRate}
 
 // metricAliases are the short names the command line also accepts.
 var metricAliases = map[string]string{
@@ -78,6 +89,7 @@ var metricAliases = map[string]string{
 	"lock-wait":   LockWaitPerOp.Name,
 	"latency-p50": LatencyP50.Name,
 	"latency-p99": LatencyP99.Name,
+	"errors":      ErrorRate.Name,
 }
 
 // MetricByName finds a metric by its Name or a short alias ("cpu",

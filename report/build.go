@@ -218,6 +218,7 @@ func buildCell(strategy string, concurrency int, runs []results.Run, memSource s
 	c.Throughput = spreadOf(c.Samples)
 	c.P50 = spreadOf(metricValues(runs, analysis.LatencyP50.Value))
 	c.P99 = spreadOf(metricValues(runs, analysis.LatencyP99.Value))
+	c.ErrorRate = spreadOf(metricValues(runs, analysis.ErrorRate.Value))
 	c.Offered = spreadOf(metricValues(runs, analysis.OfferedRate.Value))
 	c.ServiceP50 = spreadOf(metricValues(runs, analysis.ServiceP50.Value))
 	c.ServiceP99 = spreadOf(metricValues(runs, analysis.ServiceP99.Value))

@@ -103,11 +103,22 @@ func cellTable(d *document, m *Model, w *Workload) {
 	// service time (from the actual start) beside the latency (from the
 	// intended start), so a queue building up shows.
 	open := slices.Contains(w.Arrivals, "open")
+	// Failed operations are not throughput: their share gets a column
+	// whenever any cell of the workload had some.
+	failed := slices.ContainsFunc(w.Cells, func(c Cell) bool { return c.ErrorRate.Max > 0 })
+	failedAt := 4 // after the throughput, which open loop moves one right
+	if open {
+		failedAt++
+	}
 	if open {
 		t.Header = slices.Insert(t.Header, 3, "Offered ops/s")
 		t.Header = slices.Insert(t.Header, 7, "Service p50", "Service p99")
 		t.Right = slices.Insert(t.Right, 3, true)
 		t.Right = slices.Insert(t.Right, 7, true, true)
+	}
+	if failed {
+		t.Header = slices.Insert(t.Header, failedAt, "Failed ops")
+		t.Right = slices.Insert(t.Right, failedAt, true)
 	}
 	var notes footnotes
 	var other []string
@@ -134,6 +145,9 @@ func cellTable(d *document, m *Model, w *Workload) {
 		if open {
 			row = slices.Insert(row, 3, formatSI(c.Offered.Median))
 			row = slices.Insert(row, 7, formatSeconds(c.ServiceP50.Median), formatSeconds(c.ServiceP99.Median))
+		}
+		if failed {
+			row = slices.Insert(row, failedAt, formatShare(c.ErrorRate.Median))
 		}
 		t.Rows = append(t.Rows, row)
 	}

@@ -149,6 +149,8 @@ type Cell struct {
 	Samples    []float64
 	// P50 and P99 latency over all operations, seconds.
 	P50, P99 Spread
+	// ErrorRate is the share of the window's operations that failed.
+	ErrorRate Spread
 	// Offered is the open-loop target rate (ops/s); ServiceP50 and
 	// ServiceP99 the service time from the actual start, seconds. NaN
 	// medians for closed loop.

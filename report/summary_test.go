@@ -242,9 +242,11 @@ func TestDegenerateRunsRender(t *testing.T) {
 }
 
 // Open loop: the cell table shows what was offered beside what was
-// achieved, and the service time beside the latency.
+// achieved, and the service time beside the latency; failed operations get
+// their share beside the throughput (goodput).
 func TestOpenLoopShowsOfferedAndService(t *testing.T) {
 	f := mutate(func(r *results.Run) {
+		r.FailedOps, r.ErrorRate = 30, 0.034
 		r.Arrival, r.TargetRate = "open", 2000
 		r.ServiceLatency = map[string]results.Latency{"all": {Count: 10, P50Ns: 700_000, P99Ns: 1_500_000}}
 	})
@@ -255,7 +257,7 @@ func TestOpenLoopShowsOfferedAndService(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := buf.String()
-	for _, want := range []string{"Offered ops/s", "Service p50", "Service p99", "| 2.00k |", "700µs"} {
+	for _, want := range []string{"Offered ops/s", "Service p50", "Service p99", "| 2.00k |", "700µs", "Failed ops", "3.4%"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report.md of an open-loop sweep lacks %q", want)
 		}

@@ -252,8 +252,8 @@ func TestCompareJSONIsValid(t *testing.T) {
 	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
 		t.Fatalf("output is not JSON: %v", err)
 	}
-	if out.Regressions != 3 || len(out.Metrics) != 5 {
-		t.Errorf("%d regressions over %d metrics, want 3 over 5", out.Regressions, len(out.Metrics))
+	if out.Regressions != 3 || len(out.Metrics) != 6 {
+		t.Errorf("%d regressions over %d metrics, want 3 over 6", out.Regressions, len(out.Metrics))
 	}
 	// Five repetitions give no finite 95% interval of the median: null,
 	// not a JSON error.

@@ -393,10 +393,10 @@ func isTerminal(f *os.File) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-const runRowFormat = "%-22s %-11s %6s %3s %10s %8s %9s %9s %9s %12s %19s %9s  %-30s %-12s %s\n"
+const runRowFormat = "%-22s %-11s %6s %3s %10s %8s %9s %9s %9s %12s %19s %9s %6s  %-30s %-12s %s\n"
 
 func writeRunHeader(w io.Writer) {
-	fmt.Fprintf(w, runRowFormat, "workload", "strategy", "conc", "rep", "ops/s", "offered", "p50", "p99", "svc p50", "lockwait/op", "held io/op map|key", "CPU/op", "bottleneck", "anomalies", "status")
+	fmt.Fprintf(w, runRowFormat, "workload", "strategy", "conc", "rep", "ops/s", "offered", "p50", "p99", "svc p50", "lockwait/op", "held io/op map|key", "CPU/op", "failed", "bottleneck", "anomalies", "status")
 }
 
 // bottleneckCell names what limits the run and how busy it is, e.g.
@@ -438,6 +438,11 @@ func writeRunRow(w io.Writer, r results.Run) {
 	if len(r.Locks) > 0 {
 		lockWait = seconds(analysis.LockWaitPerOp)
 	}
+	// Failed operations are not in ops/s (goodput); their share is.
+	failed := "-"
+	if v := analysis.ErrorRate.Value(r); !math.IsNaN(v) {
+		failed = fmt.Sprintf("%.1f%%", 100*v)
+	}
 	anomalies := "not checked"
 	if r.Consistency.Checked {
 		var n int64
@@ -459,7 +464,7 @@ func writeRunRow(w io.Writer, r results.Run) {
 	fmt.Fprintf(w, runRowFormat,
 		r.Workload, r.Strategy, strconv.Itoa(r.Concurrency), strconv.Itoa(r.Repetition), fmt.Sprintf("%.0f", r.ThroughputOpsS),
 		offered, seconds(analysis.LatencyP50), seconds(analysis.LatencyP99), seconds(analysis.ServiceP50),
-		lockWait, heldIO, seconds(analysis.CPUPerOp), bottleneckCell(r), anomalies, r.Status)
+		lockWait, heldIO, seconds(analysis.CPUPerOp), failed, bottleneckCell(r), anomalies, r.Status)
 }
 
 // countWarnings says, before anything runs, when the repetitions asked for

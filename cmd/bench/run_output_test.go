@@ -34,6 +34,7 @@ func TestRunRowOpenLoop(t *testing.T) {
 	r := compareRun("w", 64, "naive", 1, 907)
 	r.Arrival, r.TargetRate = "open", 2000
 	r.ServiceLatency = map[string]results.Latency{"all": {Count: 907, P50Ns: 1_100_000}}
+	r.FailedOps, r.ErrorRate = 18, 0.02
 	r.Locks = map[string]results.Lock{
 		"manager.contexts": {WaitTotalNs: 907 * 2000, HeldIONs: 907 * 1_000_000},
 		"manager.keys":     {HeldIONs: 907 * 500_000},
@@ -41,7 +42,7 @@ func TestRunRowOpenLoop(t *testing.T) {
 	var buf bytes.Buffer
 	writeRunRow(&buf, r)
 	row := buf.String()
-	for _, want := range []string{" 907 ", " 2000 ", "1.10ms", "1.00ms|500.0µs", "2.0µs"} {
+	for _, want := range []string{" 907 ", " 2000 ", "1.10ms", "1.00ms|500.0µs", "2.0µs", " 2.0% "} {
 		if !strings.Contains(row, want) {
 			t.Errorf("row %q lacks %q", row, want)
 		}
