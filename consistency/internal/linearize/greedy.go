@@ -37,9 +37,10 @@ type attempt struct {
 //     forced (it may not have happened at all);
 //   - otherwise the most urgent operation that may go now: its urgency is
 //     its Return, for a write also the earliest Return of a read of its
-//     data; a write waits while the current value may still be read, or
-//     while another write must precede one of its readers (mustWait),
-//     unless it is forced;
+//     data; a snapshot of the current value comes first; a write waits
+//     while the current value may still be read (or snapshot), or while
+//     another write must precede one of its readers (mustWait), unless it
+//     is forced;
 //   - if none may go, the operation that blocks the others (the earliest
 //     Return) is forced: a read, with its writer right before it, or any
 //     other operation.
@@ -65,8 +66,8 @@ type greedy struct {
 	writers  *returnHeap // unplaced destructive operations
 	byCall   []int
 	pending  *returnHeap // unplaced operations
-	// readsLeft counts unplaced observations per value: data, or whether
-	// the key exists. Data no operation here wrote counts under
+	// readsLeft counts unplaced observations per value: data (read or
+	// snapshot), or whether the key exists. Data no operation here wrote counts under
 	// unknownValue: it was read from the window's unknown initial state.
 	readsLeft map[string]int
 	done      []bool
@@ -188,8 +189,13 @@ func (g *greedy) force(first int64) bool {
 	return false
 }
 
+// observation is what op saw of the value, for readsLeft: what a read or a
+// definite failure observed, or the data a snapshot saw.
 func (g *greedy) observation(op porcupine.Operation) (string, bool) {
 	v, ok := g.m.observed(op)
+	if !ok && g.m.step(op).Snapshot {
+		v, ok = g.m.observedData(op)
+	}
 	if _, w := g.writerOf[v]; ok && !w && v != absentValue && v != presentValue {
 		v = unknownValue
 	}
@@ -222,6 +228,17 @@ func (g *greedy) live() bool {
 	return false
 }
 
+// currentData is the data the state may hold now.
+func (g *greedy) currentData() map[string]bool {
+	d := map[string]bool{}
+	for _, x := range g.state.([]interface{}) {
+		if s := x.(State); s.HasData {
+			d[s.Data] = true
+		}
+	}
+	return d
+}
+
 // pair places write w and then read r, or neither.
 func (g *greedy) pair(w, r int) bool {
 	if !g.callable[w] || g.done[w] || !g.callable[r] {
@@ -243,7 +260,19 @@ func (g *greedy) pair(w, r int) bool {
 // may still be read (unless forced), not a write that must wait for
 // another. It returns its index in cands, or -1.
 func (g *greedy) pick(cands []int, first int64) int {
-	sort.SliceStable(cands, func(a, b int) bool { return g.urgency[cands[a]] < g.urgency[cands[b]] })
+	// A snapshot of the current value goes first: the next write would
+	// end it.
+	current := g.currentData()
+	snaps := func(i int) bool {
+		d, ok := g.m.observedData(g.ops[i])
+		return ok && !g.m.isRead(g.ops[i]) && current[d]
+	}
+	sort.SliceStable(cands, func(a, b int) bool {
+		if sa, sb := snaps(cands[a]), snaps(cands[b]); sa != sb {
+			return sa
+		}
+		return g.urgency[cands[a]] < g.urgency[cands[b]]
+	})
 	isLive := g.live()
 	for k, i := range cands {
 		isForced := g.ops[i].Return <= first
