@@ -148,7 +148,7 @@ func syntheticRun(rng *rand.Rand, w syntheticWorkload, strategy string, n, rep i
 	return run
 }
 
-// syntheticLocks gives each strategy the locks DESIGN §4 describes: naive
+// syntheticLocks gives each strategy the locks impl/STRATEGIES.md describes: naive
 // holds its map lock and the persistence lock across I/O, refactored never
 // does, sharded only its per-key locks.
 func syntheticLocks(strategy string, n int, ops int64, meanS float64) map[string]results.Lock {

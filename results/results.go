@@ -82,7 +82,7 @@ type Run struct {
 	Locks          map[string]Lock    `json:"locks"`
 	Runtime        Runtime            `json:"runtime"`
 	Process        Process            `json:"process"`
-	// Store holds the store spec and its figures. DESIGN §7 names "store"
+	// Store holds the store spec and its figures. The results schema names "store"
 	// twice (the spec and the figures); one object carries both.
 	Store           StoreFigures `json:"store"`
 	LittlesLawRatio float64      `json:"littles_law_ratio"`

@@ -10,7 +10,7 @@ import (
 
 // Spec is one workload: what the workers do, on which keys, at what
 // concurrency, for how long, against which store and system configuration.
-// It is plain data with the YAML field names of DESIGN §5; Parse fills in
+// It is plain data with the YAML field names below; Parse fills in
 // the defaults below and validates it, so a *Spec from this package is
 // always complete and valid.
 type Spec struct {

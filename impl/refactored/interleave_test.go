@@ -14,7 +14,7 @@ import (
 
 // The tests below force, without sleeping, each interleaving through a
 // check-then-act gap that refactored keeps, and assert the anomaly it lets
-// through (DESIGN §2). Where the gap holds a store call, a store hook parks
+// through (go doc lockbench/consistency). Where the gap holds a store call, a store hook parks
 // it; where it holds none (between a read lock and a write lock), the
 // package's gap hook does. ../naive has the same scenarios, where none of
 // them shows.

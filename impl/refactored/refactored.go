@@ -13,7 +13,8 @@
 // on purpose — the harness exists to expose them — and each is marked in the
 // code with the anomaly it allows: duplicate_create, capacity_overshoot,
 // store_divergence, zombie, version_regression, lost_refresh and
-// recovery_overflow (DESIGN §2). See ../STRATEGIES.md for the per-operation
+// recovery_overflow (go doc lockbench/consistency defines each). See
+// ../STRATEGIES.md for the per-operation
 // table.
 //
 // Lock order when two are held at once (outer first): manager.contexts →
