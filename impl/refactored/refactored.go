@@ -14,8 +14,7 @@
 // code with the anomaly it allows: duplicate_create, capacity_overshoot,
 // store_divergence, zombie, version_regression, lost_refresh and
 // recovery_overflow (go doc lockbench/consistency defines each). See
-// ../STRATEGIES.md for the per-operation
-// table.
+// ../STRATEGIES.md for the per-operation table.
 //
 // Lock order when two are held at once (outer first): manager.contexts →
 // manager.recovery, tracker.state → tracker.active. No lock is held across a
