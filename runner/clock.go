@@ -28,22 +28,26 @@ func (c clock) now() int64 { return int64(float64(lock.Ticks()-c.epoch) * c.nsPe
 // workload's generator and the consistency observer's record are not in
 // it. It is the least of a few short trials: a trial the scheduler
 // preempted measures the machine's load, not the harness.
-var harnessCost = sync.OnceValue(func() float64 {
+var harnessCost = sync.OnceValue(measureHarnessCost)
+
+// harnessTrials of harnessLoop operations each make one harnessCost.
+const harnessTrials, harnessLoop = 5, 40_000
+
+func measureHarnessCost() float64 {
 	rec := newRecorder(1, 1, false)
 	c := newClock()
 	w := &worker{}
-	const trials, n = 5, 40_000
 	best := math.Inf(1)
-	for range trials {
+	for range harnessTrials {
 		t0 := time.Now()
-		for range n {
+		for range harnessLoop {
 			start := c.now()
 			w.marks.Add(1)
 			end := c.now()
 			w.marks.Add(1)
 			rec.record(0, 0, end-start+1000, 0)
 		}
-		best = min(best, float64(time.Since(t0).Nanoseconds())/n)
+		best = min(best, float64(time.Since(t0).Nanoseconds())/harnessLoop)
 	}
 	return best
-})
+}

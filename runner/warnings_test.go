@@ -36,3 +36,49 @@ func TestRunWarnings(t *testing.T) {
 		})
 	}
 }
+
+// TestErrorRateWarning: the warning fires above 1% of failed operations —
+// not at 1% — with the failures by kind, largest first; a run whose every
+// operation failed is a failed run, which says so itself.
+func TestErrorRateWarning(t *testing.T) {
+	run := func(failed int64, rates map[string]float64) *results.Run {
+		return &results.Run{Ops: 1000, FailedOps: failed, ErrorRate: float64(failed) / 1000, ErrorRates: rates, DurationS: 1,
+			Latency: map[string]results.Latency{"all": {P50Ns: 1e6, P99Ns: 2e6}}}
+	}
+	for _, tc := range []struct {
+		name string
+		run  *results.Run
+		want string // "" for no warning
+	}{
+		{"2% failed", run(20, map[string]float64{"other": 0.005, "store": 0.015}), "2.0% of operations failed (store: 15, other: 5): throughput counts only the successful ones"},
+		{"exactly 1%", run(10, map[string]float64{"store": 0.01}), ""},
+		{"0.5%", run(5, map[string]float64{"store": 0.005}), ""},
+		{"all failed", run(1000, map[string]float64{"store": 1}), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := runWarnings(tc.run)
+			switch {
+			case tc.want == "" && len(got) != 0:
+				t.Errorf("false warnings %q", got)
+			case tc.want != "" && (len(got) != 1 || !strings.Contains(got[0], tc.want)):
+				t.Errorf("warnings %q, want one containing %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestRoundDuration: two or three significant figures at every scale, so
+// one caveat repeated over runs reads the same.
+func TestRoundDuration(t *testing.T) {
+	for ns, want := range map[int64]string{
+		1_234_567_891: "1.2s",
+		123_456_789:   "120ms",
+		12_345_678:    "12.3ms",
+		1_234_567:     "1.23ms",
+		123_456:       "120µs",
+	} {
+		if got := roundDuration(ns).String(); got != want {
+			t.Errorf("roundDuration(%d) = %s, want %s", ns, got, want)
+		}
+	}
+}

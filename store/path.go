@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"lockbench/internal/safefile"
 )
 
 // ErrPath: a store's path cannot be used (not a directory, not writable).
@@ -37,12 +39,9 @@ func CheckPath(s Spec) error {
 		return fmt.Errorf("%w %q: %v", ErrPath, path, unwrapPathError(err))
 	}
 	defer removeDirs(created)
-	probe, err := os.CreateTemp(dir, ".lockbench-probe-*")
-	if err != nil {
+	if err := safefile.CheckWritable(dir); err != nil {
 		return fmt.Errorf("%w %q: not writable: %v", ErrPath, path, unwrapPathError(err))
 	}
-	probe.Close()
-	os.Remove(probe.Name())
 	return nil
 }
 

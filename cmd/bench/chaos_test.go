@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"lockbench/internal/dirlock"
 	"lockbench/results"
 )
 
@@ -114,18 +115,21 @@ func chaosRound(t *testing.T, bin string, workloads []string, sig syscall.Signal
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	var err error
-	select {
-	case err = <-exited: // finished before the signal
-	case <-time.After(delay):
-		if serr := cmd.Process.Signal(sig); serr != nil {
-			t.Fatal(serr)
-		}
+	// The delay counts from the moment the sweep catches signals.
+	err, finished := waitCatching(t, sig, filepath.Join(out, dirlock.LockFile), exited)
+	if !finished {
 		select {
-		case err = <-exited:
-		case <-time.After(60 * time.Second):
-			cmd.Process.Kill()
-			t.Fatalf("bench run still running 60s after %s\n%s", sig, stderr.String())
+		case err = <-exited: // finished before the signal
+		case <-time.After(delay):
+			if serr := cmd.Process.Signal(sig); serr != nil {
+				t.Fatal(serr)
+			}
+			select {
+			case err = <-exited:
+			case <-time.After(60 * time.Second):
+				cmd.Process.Kill()
+				t.Fatalf("bench run still running 60s after %s\n%s", sig, stderr.String())
+			}
 		}
 	}
 	code := 0
@@ -136,18 +140,14 @@ func chaosRound(t *testing.T, bin string, workloads []string, sig syscall.Signal
 	} else if err != nil {
 		t.Fatal(err)
 	}
-	// A signal in the process's first milliseconds, before it catches
-	// signals, ends it as the signal's default action does: that is
-	// only acceptable while nothing was written yet.
-	early := code == -1 && entries(t, filepath.Dir(out)) == nil
-	if sig != syscall.SIGKILL && code != 0 && code != 130 && !early {
+	if sig != syscall.SIGKILL && code != 0 && code != 130 {
 		t.Errorf("exit %d after %s, want 130 (or 0 if it had finished)\n%s", code, sig, stderr.String())
 	}
 
 	resultsPath := filepath.Join(out, "results.json")
 	f, rerr := results.ReadFile(resultsPath)
 	switch {
-	case errors.Is(rerr, os.ErrNotExist) && (sig == syscall.SIGKILL || early):
+	case errors.Is(rerr, os.ErrNotExist) && sig == syscall.SIGKILL:
 		// Killed before the first save.
 	case rerr != nil:
 		t.Fatalf("results.json after %s: %v", sig, rerr)
@@ -197,11 +197,14 @@ func chaosRound(t *testing.T, bin string, workloads []string, sig syscall.Signal
 	}
 	done := make(chan error, 1)
 	go func() { done <- again.Wait() }()
-	select {
-	case err = <-done:
-	case <-time.After(delay / 2):
-		again.Process.Signal(sig)
-		err = <-done
+	err, finished = waitCatching(t, sig, filepath.Join(reportDir, dirlock.LockFile), done)
+	if !finished {
+		select {
+		case err = <-done:
+		case <-time.After(delay / 2):
+			again.Process.Signal(sig)
+			err = <-done
+		}
 	}
 	reportCode := 0
 	if errors.As(err, &exitErr) {
@@ -211,10 +214,38 @@ func chaosRound(t *testing.T, bin string, workloads []string, sig syscall.Signal
 	if sig == syscall.SIGKILL {
 		return // moves can be cut half-way; the README lists what may remain
 	}
-	if reportCode != 0 && reportCode != 130 && !(reportCode == -1 && strings.TrimSpace(againOut.String()) == "") {
+	if reportCode != 0 && reportCode != 130 {
 		t.Errorf("bench report cut by %s: exit %d\n%s", sig, reportCode, againOut.String())
 	}
 	checkReportSet(t, reportDir)
+}
+
+// waitCatching waits, for a signal other than SIGKILL, until the child
+// catches signals: bench run and bench report install their handlers
+// first and only then lock their output directory, so the lock file
+// (lockPath) appearing says they are ready. A signal sent earlier would
+// meet the default action — the process killed before it could clean
+// up — and test nothing but the start-up. SIGKILL, which nothing
+// catches, may land at any moment. If the child exits meanwhile, its
+// error is returned with exited true.
+func waitCatching(t *testing.T, sig syscall.Signal, lockPath string, done <-chan error) (err error, exited bool) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for sig != syscall.SIGKILL {
+		select {
+		case err := <-done:
+			return err, true
+		default:
+		}
+		if _, err := os.Lstat(lockPath); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not appear within 60s", lockPath)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return nil, false
 }
 
 // checkReportSet checks a report directory: report.md there, every plot

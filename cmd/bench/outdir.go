@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"lockbench/internal/dirlock"
+	"lockbench/internal/safefile"
 )
 
 // outDir is an output directory checked, created if needed and locked for
@@ -42,13 +43,11 @@ func openOutDir(flag, dir string) (*outDir, error) {
 			return nil, badInput("%s %q: %v", flag, dir, unwrapPathError(err))
 		}
 	}
-	probe, err := os.CreateTemp(dir, ".lockbench-probe-*")
-	if err != nil {
+	if err := safefile.CheckWritable(dir); err != nil {
 		o.removeCreated()
 		return nil, badInput("%s %q is not a writable directory: %v", flag, dir, unwrapPathError(err))
 	}
-	probe.Close()
-	os.Remove(probe.Name())
+	var err error
 	if o.lock, err = dirlock.TryLock(dir); err != nil {
 		o.removeCreated()
 		var locked *dirlock.LockedError
