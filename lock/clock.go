@@ -35,7 +35,11 @@ var tick0, nano0 = readPair()
 // tick reads, keeping the tightest of a few tries, so that a preemption
 // between two reads (under load it can last milliseconds) does not skew the
 // rate.
-func readPair() (tick, nano int64) {
+func readPair() (tick, nano int64) { return tightestPair(ticks, nanotime) }
+
+// tightestPair is readPair over the clocks it is given (a test gives it
+// scripted ones).
+func tightestPair(ticks, nanotime func() int64) (tick, nano int64) {
 	width := int64(math.MaxInt64)
 	for range 5 {
 		t1 := ticks()
@@ -64,14 +68,20 @@ func rate() tickRate {
 		return tickRate(math.Float64frombits(bits))
 	}
 	t, n := readPair()
-	if t <= tick0 || n <= nano0 {
-		return 1 / tscTicksPerNsGuess
+	r, final := rateBetween(tick0, nano0, t, n)
+	if final {
+		calibrated.Store(math.Float64bits(float64(r)))
 	}
-	r := float64(n-nano0) / float64(t-tick0)
-	if n-nano0 >= calibrationNs {
-		calibrated.Store(math.Float64bits(r))
+	return r
+}
+
+// rateBetween is the rate measured from the pair (t0, n0) to (t, n), and
+// whether the interval is long enough, calibrationNs, to keep it for good.
+func rateBetween(t0, n0, t, n int64) (r tickRate, final bool) {
+	if t <= t0 || n <= n0 {
+		return 1 / tscTicksPerNsGuess, false
 	}
-	return tickRate(r)
+	return tickRate(float64(n-n0) / float64(t-t0)), n-n0 >= calibrationNs
 }
 
 // ns converts a duration in ticks.

@@ -2,6 +2,7 @@ package lock_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -156,7 +157,8 @@ func TestAcquisitionsCounted(t *testing.T) {
 
 // TestContended makes one acquisition wait for a holder: the waiter's
 // first attempt fails, which the before-wait hook reports, and only then is
-// the holder released.
+// the holder released. Wait p99 is over every acquisition, the uncontended
+// ones waiting 0: one wait in 99 acquisitions is the p99, one in 202 is not.
 func TestContended(t *testing.T) {
 	cases := []struct {
 		name           string
@@ -167,45 +169,50 @@ func TestContended(t *testing.T) {
 		{"reader waits for writer", writer, reader},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			blocked := make(chan struct{}, 1)
-			defer lock.SetBeforeWait(func() { blocked <- struct{}{} })()
+		for _, uncontended := range []int64{200, 97} {
+			name := fmt.Sprintf("%s/%d", c.name, uncontended+2)
+			t.Run(name, func(t *testing.T) { contendOnce(t, c.holder, c.waiter, uncontended) })
+		}
+	}
+}
 
-			s := lock.NewSet(true)
-			rw := s.RWMutex("l")
-			holdLock, holdUnlock := c.holder(rw)
-			waitLock, waitUnlock := c.waiter(rw)
-			const uncontended = 200
-			for range uncontended {
-				holdLock(context.Background())
-				holdUnlock(context.Background())
-			}
-			holdLock(context.Background())
-			waiterCtx, waiterTrace := traced()
-			done := make(chan struct{})
-			go func() {
-				defer close(done)
-				waitLock(waiterCtx)
-				waitUnlock(waiterCtx)
-			}()
-			<-blocked
-			holdUnlock(context.Background())
-			<-done
+// contendOnce makes one contended acquisition after uncontended ones.
+func contendOnce(t *testing.T, holder, waiter func(rw *lock.RWMutex) (lock, unlock func(context.Context)), uncontended int64) {
+	blocked := make(chan struct{}, 1)
+	defer lock.SetBeforeWait(func() { blocked <- struct{}{} })()
 
-			got := s.Snapshot()["l"]
-			checkInvariants(t, c.name, got)
-			if got.Acquisitions != uncontended+2 || got.Contended != 1 {
-				t.Errorf("acquisitions %d, contended %d; want %d, 1", got.Acquisitions, got.Contended, uncontended+2)
-			}
-			if got.WaitMaxNs != got.WaitTotalNs || !about(waiterTrace.LockWaitNs, got.WaitTotalNs) {
-				t.Errorf("wait max %d, total %d, waiter's trace %d: want all equal (one wait)",
-					got.WaitMaxNs, got.WaitTotalNs, waiterTrace.LockWaitNs)
-			}
-			if got.WaitP99Ns != 0 {
-				t.Errorf("wait p99 = %d, want 0: 1 contended acquisition in %d is above p99",
-					got.WaitP99Ns, got.Acquisitions)
-			}
-		})
+	s := lock.NewSet(true)
+	rw := s.RWMutex("l")
+	holdLock, holdUnlock := holder(rw)
+	waitLock, waitUnlock := waiter(rw)
+	for range uncontended {
+		holdLock(context.Background())
+		holdUnlock(context.Background())
+	}
+	holdLock(context.Background())
+	waiterCtx, waiterTrace := traced()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		waitLock(waiterCtx)
+		waitUnlock(waiterCtx)
+	}()
+	<-blocked
+	holdUnlock(context.Background())
+	<-done
+
+	got := s.Snapshot()["l"]
+	checkInvariants(t, "l", got)
+	if got.Acquisitions != uncontended+2 || got.Contended != 1 {
+		t.Errorf("acquisitions %d, contended %d; want %d, 1", got.Acquisitions, got.Contended, uncontended+2)
+	}
+	if got.WaitMaxNs != got.WaitTotalNs || !about(waiterTrace.LockWaitNs, got.WaitTotalNs) {
+		t.Errorf("wait max %d, total %d, waiter's trace %d: want all equal (one wait)",
+			got.WaitMaxNs, got.WaitTotalNs, waiterTrace.LockWaitNs)
+	}
+	if p99IsWait := got.Acquisitions < 100; p99IsWait != (got.WaitP99Ns > 0) {
+		t.Errorf("wait p99 = %d with 1 contended acquisition in %d: want > 0 below 100 acquisitions, else 0",
+			got.WaitP99Ns, got.Acquisitions)
 	}
 }
 
