@@ -50,6 +50,9 @@ type harness struct {
 // the processor a random number of times, widening and shuffling every
 // window between a memory change and its store write — where refactored's
 // gaps are. Yielding, not sleeping: the interleavings stay cheap.
+// checkLimit is the harness's porcupine time limit and budget.
+const checkLimit = time.Hour
+
 func newHarness(t *testing.T, strategy string, workers int, cfg ctxsys.Config, history bool) *harness {
 	t.Helper()
 	p := newParking()
@@ -77,7 +80,12 @@ func buildHarness(t *testing.T, strategy string, workers int, cfg ctxsys.Config,
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.obs = NewObserver(workers, Options{History: history, Config: cfg})
+	// No time limit that load could reach: porcupine's default 2 s per
+	// check sometimes runs out under -race on a busy machine (the
+	// concurrent recovery points give it a heavy-tailed search), and a
+	// verdict must not depend on the machine. A check that never ends is
+	// caught by go test's -timeout instead.
+	h.obs = NewObserver(workers, Options{History: history, Config: cfg, TimeLimit: checkLimit, TimeBudget: checkLimit})
 	h.start = h.clock.Now()
 	return h
 }
