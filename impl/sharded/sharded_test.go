@@ -424,3 +424,55 @@ func TestNewDeps(t *testing.T) {
 		})
 	}
 }
+
+// TestActivateKeepsNewerLocalState: activating the context already active
+// keeps a local state newer than the manager's (an UpdateState that landed
+// while Get ran is not undone), and activating another context always
+// takes that context's state, whatever its version.
+func TestActivateKeepsNewerLocalState(t *testing.T) {
+	f := newFixture(t, ctxsys.Config{})
+	ctx := context.Background()
+	for _, id := range []string{"a", "b"} {
+		if err := f.sys.Manager.Create(ctx, id, ctxsys.State{Version: 1, Data: []byte(id + "1")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tr := f.sys.NewTracker()
+	if err := tr.Activate(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.UpdateState(ctx, ctxsys.State{Version: 5, Data: []byte("local")}); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		activate string
+		version  uint64
+		data     string
+	}{
+		{"a", 5, "local"}, // the same context: the newer local state stays
+		{"b", 1, "b1"},    // another context: its own state, though older
+	}
+	for _, s := range steps {
+		if err := tr.Activate(ctx, s.activate); err != nil {
+			t.Fatal(err)
+		}
+		st, _ := tr.State(ctx)
+		if st.Version != s.version || string(st.Data) != s.data {
+			t.Errorf("after Activate(%q): state v%d %q, want v%d %q", s.activate, st.Version, st.Data, s.version, s.data)
+		}
+	}
+	// The same version as the manager's is kept too: activating the
+	// context just synchronized does not ask for another sync.
+	if err := tr.UpdateState(ctx, ctxsys.State{Version: 2, Data: []byte("b2")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Activate(ctx, "b"); err != nil {
+		t.Fatal(err)
+	}
+	if needed, _ := tr.SyncNeeded(ctx); needed {
+		t.Error("re-activating the context just synchronized: SyncNeeded = true, want false")
+	}
+}
