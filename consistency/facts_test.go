@@ -532,6 +532,52 @@ func TestAnomalies(t *testing.T) {
 			},
 			want: map[string]int64{Zombie: 1},
 		},
+		{
+			name: "failed_write_visible: the adapter keeps an id whose create failed in the manager",
+			world: world{
+				memory:  map[string]ctxsys.State{},
+				adapter: map[string]ctxsys.AdapterContext{"a": {ID: "a", Version: 1, Data: []byte("w0-1")}},
+			},
+			ops:  []Op{op("adapter.create", "a", 0, 10, write(0, "w0-1"), failed("store"))},
+			want: map[string]int64{FailedWriteVisible: 1},
+		},
+		{
+			name: "failed_write_visible: the manager keeps an id whose adapter create failed",
+			world: world{
+				memory:  map[string]ctxsys.State{"a": state(1, "w0-1")},
+				adapter: map[string]ctxsys.AdapterContext{},
+			},
+			ops:  []Op{op("adapter.create", "a", 0, 10, write(0, "w0-1"), failed("store"))},
+			want: map[string]int64{FailedWriteVisible: 1},
+		},
+		{
+			name: "failed_write_visible: adapter and manager differ by an update told it failed",
+			world: world{
+				memory:  map[string]ctxsys.State{"a": state(2, "w1-1")},
+				adapter: map[string]ctxsys.AdapterContext{"a": {ID: "a", Version: 1, Data: []byte("w0-1")}},
+			},
+			ops: []Op{
+				op("adapter.create", "a", 0, 10, write(0, "w0-1")),
+				op("adapter.update", "a", 20, 30, by(1), write(0, "w1-1"), failed("store")),
+			},
+			want: map[string]int64{FailedWriteVisible: 1},
+		},
+		{
+			// A manager preloaded before the run, its adapter never used.
+			name:  "no anomaly: an adapter nobody wrote is not compared",
+			world: world{memory: map[string]ctxsys.State{"a": state(1, "w0-1")}, adapter: map[string]ctxsys.AdapterContext{}},
+		},
+		{
+			name: "no anomaly: adapter not compared when the manager was also written directly",
+			world: world{
+				memory:  map[string]ctxsys.State{"a": state(2, "w1-1")},
+				adapter: map[string]ctxsys.AdapterContext{"a": {ID: "a", Version: 1, Data: []byte("w0-1")}},
+			},
+			ops: []Op{
+				op("adapter.create", "a", 0, 10, write(0, "w0-1")),
+				op("manager.update", "a", 20, 30, by(1), write(2, "w1-1")),
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
