@@ -45,6 +45,9 @@ func TestSequential(t *testing.T) {
 			if got := fmt.Sprint(sc.Entries); got != "[{k3 3} {k4 4}]" {
 				t.Errorf("scan(k3, 10) = %s", got)
 			}
+			if sc = e.do(ctx, scan("k0", 0)); len(sc.Entries) != 0 {
+				t.Errorf("scan(k0, 0) = %v, want nothing", sc.Entries)
+			}
 			stored, err := kv.ReadStore(ctx, e.mem)
 			if err != nil {
 				t.Fatal(err)

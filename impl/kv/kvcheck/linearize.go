@@ -243,8 +243,12 @@ func partitions(in Input, witnesses map[string][]window) map[string][]porcupine.
 
 // addScan adds a successful scan as one read of every key of keys (sorted)
 // inside the range it covered: from r.Key to the last key it returned, or
-// to the end when it returned fewer than it asked for.
+// to the end when it returned fewer than it asked for. A scan that asked
+// for nothing covered no range: it reads no key.
 func addScan(parts map[string][]porcupine.Operation, keys []string, r kv.Record) {
+	if r.N <= 0 {
+		return
+	}
 	got := make(map[string]string, len(r.Entries))
 	for _, e := range r.Entries {
 		got[e.Key] = e.Value
