@@ -70,6 +70,19 @@ func TestCheck(t *testing.T) {
 			op(kv.Delete, 3, 4, "", "", true),
 			op(kv.PutIfAbsent, 5, 6, "B", "B", false),
 		}, map[string]string{"k": "B"}, map[string]string{"k": "B"}, "", kvcheck.Ok},
+		// Intervals are closed: a separator that starts as the later insert
+		// returns, or returns as the earlier one is called, may fall
+		// between them.
+		{"insert separated by a delete starting at its return", []kv.Record{
+			op(kv.PutIfAbsent, 1, 2, "A", "A", false),
+			op(kv.PutIfAbsent, 3, 6, "B", "B", false),
+			failed(op(kv.Delete, 6, 7, "", "", false)),
+		}, map[string]string{"k": "B"}, map[string]string{"k": "B"}, "", kvcheck.Ok},
+		{"insert separated by a delete returning at its call", []kv.Record{
+			failed(op(kv.Delete, 3, 5, "", "", false)),
+			op(kv.PutIfAbsent, 5, 8, "A", "A", false),
+			op(kv.PutIfAbsent, 6, 9, "B", "B", false),
+		}, map[string]string{"k": "B"}, map[string]string{"k": "B"}, "", kvcheck.Ok},
 		{"duplicate delete", []kv.Record{
 			op(kv.Put, 1, 2, "A", "", false),
 			op(kv.Delete, 3, 6, "", "", true),
