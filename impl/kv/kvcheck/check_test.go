@@ -83,6 +83,18 @@ func TestCheck(t *testing.T) {
 			op(kv.PutIfAbsent, 5, 8, "A", "A", false),
 			op(kv.PutIfAbsent, 6, 9, "B", "B", false),
 		}, map[string]string{"k": "B"}, map[string]string{"k": "B"}, "", kvcheck.Ok},
+		{"divergence not explained by an unrelated failed write", []kv.Record{
+			op(kv.Put, 1, 4, "A", "", false),
+			op(kv.Put, 2, 3, "B", "", false),
+			failed(op(kv.Put, 5, 6, "C", "", false)),
+		}, map[string]string{"k": "A"}, map[string]string{"k": "B"}, kvcheck.StoreDivergence, kvcheck.Illegal},
+		{"a value nobody wrote is a lost write", []kv.Record{
+			op(kv.Get, 1, 2, "", "", false),
+		}, map[string]string{"k": "Z"}, map[string]string{"k": "Z"}, kvcheck.LostWrite, kvcheck.Illegal},
+		{"a write returning as the last one starts may be last", []kv.Record{
+			op(kv.Put, 1, 3, "A", "", false),
+			op(kv.Put, 3, 4, "B", "", false),
+		}, map[string]string{"k": "A"}, map[string]string{"k": "A"}, "", kvcheck.Ok},
 		{"duplicate delete", []kv.Record{
 			op(kv.Put, 1, 2, "A", "", false),
 			op(kv.Delete, 3, 6, "", "", true),
