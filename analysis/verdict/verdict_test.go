@@ -157,3 +157,53 @@ func TestParseMap(t *testing.T) {
 		}
 	}
 }
+
+// The threshold is exclusive on both sides and in both directions of
+// better: a change of exactly the threshold is neither worse nor better.
+func TestThresholdBoundaries(t *testing.T) {
+	higher, lower := analysis.Throughput, analysis.LatencyP99
+	tests := []struct {
+		m                analysis.Metric
+		ratio, threshold float64
+		worse, better    bool
+	}{
+		{higher, 1, 0, false, false},
+		{lower, 1, 0, false, false},
+		{higher, 0.5, 0, true, false},
+		{lower, 1.5, 0, true, false},
+		{higher, 1.5, 0, false, true},
+		{lower, 0.5, 0, false, true},
+		{higher, 0.98, 0.05, false, false},
+		{higher, 1.02, 0.05, false, false},
+		{lower, 0.98, 0.05, false, false},
+		{lower, 1.02, 0.05, false, false},
+		{higher, 0.9, 0.05, true, false},
+		{lower, 0.9, 0.05, false, true},
+		{higher, math.NaN(), 0, false, false},
+	}
+	for _, tc := range tests {
+		if got := worseBy(tc.m, tc.ratio, tc.threshold); got != tc.worse {
+			t.Errorf("worseBy(%s, %g, %g) = %v, want %v", tc.m.Name, tc.ratio, tc.threshold, got, tc.worse)
+		}
+		if got := betterBy(tc.m, tc.ratio, tc.threshold); got != tc.better {
+			t.Errorf("betterBy(%s, %g, %g) = %v, want %v", tc.m.Name, tc.ratio, tc.threshold, got, tc.better)
+		}
+	}
+}
+
+// Only failing verdicts fail the gate, with or without inconclusive
+// cells accepted.
+func TestGatePasses(t *testing.T) {
+	six := []float64{1000, 1010, 1020, 1030, 1040, 1050}
+	for _, new := range [][]float64{six, {1200, 1212, 1224, 1236, 1248, 1260}} {
+		c, err := Compare(fileOf(cell("s", six...)), fileOf(cell("s", new...)), Options{Threshold: 0.05})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, allow := range []bool{false, true} {
+			if g := c.Gate(allow); !g.Pass || len(g.Reasons) != 0 {
+				t.Errorf("new %v, allow inconclusive %v: gate %+v, want a pass", new, allow, g)
+			}
+		}
+	}
+}
