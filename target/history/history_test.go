@@ -65,3 +65,42 @@ func TestCheck(t *testing.T) {
 		})
 	}
 }
+
+// TestPreloadIsPartOfTheHistory: operations recorded for client -1 (the
+// system's own, a preload) are checked with the clients'.
+func TestPreloadIsPartOfTheHistory(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		preload bool
+		verdict string
+	}{
+		{"read sees the preload", true, history.Ok},
+		{"read of a value nobody wrote", false, history.Illegal},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rec := history.New(2)
+			if c.preload {
+				rec.Record(-1, 7, 0, 0, 5)
+			}
+			rec.Record(1, -1, 7, 10, 15) // client 1 reads 7
+			if want := 1 + map[bool]int{true: 1}[c.preload]; rec.Len() != want {
+				t.Errorf("Len = %d, want %d", rec.Len(), want)
+			}
+			verdict, file, err := rec.Check(register, "", "run")
+			if verdict != c.verdict || file != "" || err != nil {
+				t.Errorf("Check = %q, %q, %v; want %q and no file (no outDir)", verdict, file, err, c.verdict)
+			}
+		})
+	}
+}
+
+// TestCheckCannotWrite: an illegal history whose visualisation cannot be
+// written is still Illegal, and the error says why.
+func TestCheckCannotWrite(t *testing.T) {
+	rec := history.New(1)
+	rec.Record(0, -1, 7, 0, 5)
+	verdict, file, err := rec.Check(register, filepath.Join(t.TempDir(), "missing"), "run")
+	if verdict != history.Illegal || file != "" || err == nil {
+		t.Errorf("Check = %q, %q, %v; want Illegal, no file, an error", verdict, file, err)
+	}
+}
