@@ -108,3 +108,50 @@ func TestNamedStoresPersist(t *testing.T) {
 		}
 	}
 }
+
+// TestEscapeKeyKeepsPlainBytes: letters, digits, '-' and '_' stay as they
+// are, so file names read like their keys; their neighbours are escaped.
+func TestEscapeKeyKeepsPlainBytes(t *testing.T) {
+	for key, want := range map[string]string{
+		"azAZ09-_":     "kazAZ09-_",
+		"`{@[/:":       "k%60%7B%40%5B%2F%3A",
+		"ctx.1 zz":     "kctx%2E1%20zz",
+		"\x00\x7f\xff": "k%00%7F%FF",
+	} {
+		if got := escapeKey(key); got != want {
+			t.Errorf("escapeKey(%q) = %q, want %q", key, got, want)
+		}
+	}
+}
+
+// TestFileLeavesNoDescriptorOpen: writes and deletes with fsync open the
+// directory to sync it, and must close it.
+func TestFileLeavesNoDescriptorOpen(t *testing.T) {
+	open := func() int {
+		fds, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			t.Skip("no /proc/self/fd to count descriptors")
+		}
+		return len(fds)
+	}
+	f, err := NewFile(FileConfig{Dir: t.TempDir(), Fsync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ctx := context.Background()
+	f.Put(ctx, "warm-up", nil) // the runtime may open what it needs once
+	before := open()
+	for i := range 10 {
+		key := string(rune('a' + i))
+		if err := f.Put(ctx, key, []byte("v")); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Delete(ctx, key); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if after := open(); after != before {
+		t.Errorf("%d descriptors open after 10 puts and deletes, %d before", after, before)
+	}
+}

@@ -193,3 +193,30 @@ func TestNewSimValidates(t *testing.T) {
 		t.Fatalf("NewSim(dist normal) = %v, want ErrSpec", err)
 	}
 }
+
+// TestSimSpikeIsDrawn: a spike of probability 1 comes on every call, also
+// with no base latency and no failures; a minute-long one cannot finish
+// with a cancelled context.
+func TestSimSpikeIsDrawn(t *testing.T) {
+	s := newSim(t, "sim:spike=1:1m")
+	ctx, cancel := context.WithCancel(bg)
+	cancel()
+	if err := s.Put(ctx, "k", nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Put = %v, want context.Canceled: the spike was not drawn", err)
+	}
+}
+
+// TestSimWithoutLatencyHasNoTimer: with latency 0 (and no spikes) a call
+// waits for nothing, so, like the memory store, it does not look at its
+// context.
+func TestSimWithoutLatencyHasNoTimer(t *testing.T) {
+	s := newSim(t, "sim")
+	ctx, cancel := context.WithCancel(bg)
+	cancel()
+	if err := s.Put(ctx, "k", []byte("v")); err != nil {
+		t.Fatalf("Put with a cancelled context and no delay = %v, want nil", err)
+	}
+	if v, err := s.Get(bg, "k"); err != nil || string(v) != "v" {
+		t.Fatalf("Get = %q, %v", v, err)
+	}
+}

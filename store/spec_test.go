@@ -43,6 +43,7 @@ func TestParseSpecGood(t *testing.T) {
 		},
 		{"sim:latency=1m,errors=1,spike=1:1m", store.Spec{Config: store.SimConfig{Latency: time.Minute, Dist: store.DistFixed, ErrorRate: 1, SpikeProbability: 1, SpikeDelay: time.Minute}}, "sim:latency=1m0s,errors=1,spike=1:1m0s"},
 		{"sim:latency=0,errors=0,pool=0,seed=0", store.Spec{Config: store.SimConfig{Dist: store.DistFixed}}, "sim"},
+		{"sim:errors=0.0125,spike=0.015:1ms", store.Spec{Config: store.SimConfig{Dist: store.DistFixed, ErrorRate: 0.0125, SpikeProbability: 0.015, SpikeDelay: time.Millisecond}}, "sim:errors=0.0125,spike=0.015:1ms"},
 		{"sim:spike=0:5ms", store.Spec{Config: store.SimConfig{Dist: store.DistFixed, SpikeDelay: 5 * time.Millisecond}}, "sim:spike=0:5ms"},
 		{"sim:pool=1000000", store.Spec{Config: store.SimConfig{Dist: store.DistFixed, Pool: 1_000_000}}, "sim:pool=1000000"},
 		{"file", store.Spec{Config: store.FileConfig{Fsync: true}}, "file"},

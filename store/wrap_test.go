@@ -120,3 +120,69 @@ func TestInstrumentHooksAndHeldIO(t *testing.T) {
 		t.Fatalf("held_io %d with hold %d: want 0 < held_io <= hold", snap.HeldIONs, snap.HoldTotalNs)
 	}
 }
+
+// working is a store whose Get does some work of its own, timed by an
+// instrumented lock held throughout it.
+type working struct {
+	store.Store
+	work  map[string]int // round trips to another goroutine, by key
+	locks *lock.Set
+}
+
+func (s working) Get(ctx context.Context, key string) ([]byte, error) {
+	inner := s.locks.Mutex("inner " + key)
+	inner.Lock(ctx)
+	for range s.work[key] {
+		ch := make(chan int)
+		go func() { ch <- 1 }()
+		<-ch
+	}
+	inner.Unlock(ctx)
+	return s.Store.Get(ctx, key)
+}
+
+// TestInstrumentLatencyFigures pins the realised latency figures without a
+// clock in the test: each call's latency lies between the hold of a lock
+// taken inside the store and the held_io of a lock the caller holds around
+// the call. A short call and a long one: p50 is the short one, p99 the
+// long one, the mean their average and the standard deviation half their
+// difference (buckets' midpoints are within 0.39% of the values).
+func TestInstrumentLatencyFigures(t *testing.T) {
+	locks := lock.NewSet(true)
+	w := store.Instrument(working{Store: store.NewMemory(), work: map[string]int{"short": 0, "long": 200}, locks: locks}, store.Hooks{})
+	ctx := lock.WithTrace(bg, &lock.Trace{})
+	for _, key := range []string{"long", "short"} {
+		outer := locks.Mutex("outer " + key)
+		outer.Lock(ctx)
+		w.Get(ctx, key)
+		outer.Unlock(ctx)
+	}
+	snap := locks.Snapshot()
+	type bounds struct{ lo, hi float64 }
+	call := func(key string) bounds {
+		return bounds{float64(snap["inner "+key].HoldTotalNs), float64(snap["outer "+key].HeldIONs)}
+	}
+	short, long := call("short"), call("long")
+	if short.hi >= long.lo {
+		t.Fatalf("the short call (at most %v ns) is not shorter than the long one (at least %v ns)", short.hi, long.lo)
+	}
+	st := w.Stats()
+	const e = 0.005 // bucket midpoints, and the clock's rate read at two moments
+	for _, c := range []struct {
+		name string
+		got  int64
+		want bounds
+	}{
+		{"p50", st.LatencyP50Ns, short},
+		{"p99", st.LatencyP99Ns, long},
+		{"mean", st.LatencyMeanNs, bounds{(short.lo + long.lo) / 2, (short.hi + long.hi) / 2}},
+		{"stddev", st.LatencyStddevNs, bounds{(long.lo - short.hi) / 2, (long.hi - short.lo) / 2}},
+	} {
+		if g := float64(c.got); g < c.want.lo-e*long.hi || g > c.want.hi+e*long.hi {
+			t.Errorf("%s = %d ns, want in [%.0f, %.0f]", c.name, c.got, c.want.lo, c.want.hi)
+		}
+	}
+	if st.Ops != 2 {
+		t.Errorf("Ops = %d, want 2", st.Ops)
+	}
+}
