@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/anishathalye/porcupine"
 
@@ -102,5 +103,22 @@ func TestCheckCannotWrite(t *testing.T) {
 	verdict, file, err := rec.Check(register, filepath.Join(t.TempDir(), "missing"), "run")
 	if verdict != history.Illegal || file != "" || err == nil {
 		t.Errorf("Check = %q, %q, %v; want Illegal, no file, an error", verdict, file, err)
+	}
+}
+
+// TestCheckRunsOutOfTime: a check that exceeds the Recorder's Timeout is
+// Unknown. Thirty concurrent writes followed by a read of a value none of
+// them wrote is illegal, but porcupine must try every order of the writes
+// to know it.
+func TestCheckRunsOutOfTime(t *testing.T) {
+	const writes = 30
+	rec := history.New(writes + 1)
+	rec.Timeout = 20 * time.Millisecond
+	for w := range writes {
+		rec.Record(w, w+1, 0, 0, 100)
+	}
+	rec.Record(writes, -1, writes+1, 200, 300)
+	if verdict, _, err := rec.Check(register, "", "run"); verdict != history.Unknown || err != nil {
+		t.Errorf("Check = %q, %v; want %q", verdict, err, history.Unknown)
 	}
 }
