@@ -36,6 +36,16 @@ func TestWatchdogSparesExpectedGaps(t *testing.T) {
 			if res.Ops == 0 {
 				t.Error("no operation measured")
 			}
+			// The watchdog's ticks also sample the timeline: a 1.2 s
+			// window at one sample per 100 ms has points along it.
+			if len(res.Timeline) < 2 {
+				t.Errorf("%d timeline points over a 1.2 s window", len(res.Timeline))
+			}
+			for i := 1; i < len(res.Timeline); i++ {
+				if res.Timeline[i].TS <= res.Timeline[i-1].TS {
+					t.Errorf("timeline out of order at %d: %v", i, res.Timeline)
+				}
+			}
 		})
 	}
 }
