@@ -180,8 +180,10 @@ func summarize(h *hdr.Histogram, spectrum bool) results.Latency {
 		for _, p := range spectrumPercentiles {
 			// Beyond the samples' resolution a tail percentile only
 			// repeats the max: stop at the first percentile that needs
-			// more samples than we have.
-			if p > 0 && p < 100 && float64(n)*(1-p/100) < 1 {
+			// more samples than we have. The margin keeps rounding
+			// (10 × (1 − 0.9) = 0.99…98) from dropping a percentile the
+			// samples just reach.
+			if p > 0 && p < 100 && float64(n)*(1-p/100) < 1-1e-9 {
 				continue
 			}
 			l.Spectrum = append(l.Spectrum, results.SpectrumPoint{Percentile: p, ValueNs: h.ValueAtQuantile(p)})
