@@ -207,3 +207,48 @@ func (m firstUpdateStuck) Update(ctx context.Context, id string, st ctxsys.State
 	}
 	return m.Manager.Update(ctx, id, st)
 }
+
+// TestNextStart: an open-loop worker takes the next due time and waits for
+// it; the schedule ends when the pacer closes it or a due time falls at or
+// after the window's close. Pacer lateness is sampled only in the window,
+// only when the worker was free before the operation was due (otherwise
+// the delay is queueing, which latency already shows), and only up to
+// maxLatenessSamples.
+func TestNextStart(t *testing.T) {
+	r := &run{clock: newClock(), openLoop: true, sched: make(chan int64, 8)}
+	r.clock.epoch -= int64(time.Second)
+	w := &worker{}
+	now := r.clock.now()
+
+	r.sched <- now - int64(time.Millisecond) // due before the worker was free
+	if got, ok := r.nextStart(context.Background(), w); !ok || got != now-int64(time.Millisecond) || len(w.lateness) != 0 {
+		t.Fatalf("in warm-up, overdue: %d %v, lateness %v", got, ok, w.lateness)
+	}
+	r.t0.Store(now)
+	r.sched <- now - int64(time.Millisecond)
+	if _, ok := r.nextStart(context.Background(), w); !ok || len(w.lateness) != 0 {
+		t.Fatalf("overdue op: lateness %v, want none sampled (queueing)", w.lateness)
+	}
+	due := r.clock.now() + int64(2*time.Millisecond)
+	r.sched <- due
+	if got, ok := r.nextStart(context.Background(), w); !ok || got != due {
+		t.Fatalf("future op: %d %v, want %d", got, ok, due)
+	}
+	if after := r.clock.now(); after < due || len(w.lateness) != 1 || w.lateness[0] < 0 || w.lateness[0] > after-due {
+		t.Fatalf("future op: returned %d ns before it was due, lateness %v", due-after, w.lateness)
+	}
+	w.lateness = make([]int64, maxLatenessSamples)
+	r.sched <- r.clock.now() + int64(time.Millisecond)
+	if _, ok := r.nextStart(context.Background(), w); !ok || len(w.lateness) != maxLatenessSamples {
+		t.Fatalf("%d lateness samples, want at most %d", len(w.lateness), maxLatenessSamples)
+	}
+	r.t1.Store(r.clock.now() + int64(time.Hour))
+	r.sched <- r.t1.Load()
+	if _, ok := r.nextStart(context.Background(), w); ok {
+		t.Fatal("an op due at the window's close was started")
+	}
+	close(r.sched)
+	if _, ok := r.nextStart(context.Background(), w); ok {
+		t.Fatal("the schedule is over, yet an op was started")
+	}
+}
