@@ -68,7 +68,7 @@ bench:
 # efficacy per package after the equivalent mutants listed in
 # mutation/equivalent.txt, and every other survivor. MUTATE_GOAL (percent)
 # fails the target when a package is below it.
-MUTATE_PKGS ?= ./lock ./runner ./consistency ./analysis ./impl ./store ./workload
+MUTATE_PKGS ?= ./lock ./runner ./consistency ./analysis ./impl ./store ./workload ./target ./ctxtarget
 MUTATE_GOAL ?= 0
 mutate:
 	bash scripts/mutate.sh -goal $(MUTATE_GOAL) $(MUTATE_PKGS)
