@@ -2,6 +2,7 @@ package consistency
 
 import (
 	"context"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -563,6 +564,26 @@ func TestAnomalies(t *testing.T) {
 			want: map[string]int64{FailedWriteVisible: 1},
 		},
 		{
+			// Intervals are closed: a delete called as the later create
+			// returns may fall between the two.
+			name: "duplicate_create: a delete starting at the later create's return separates",
+			ops: []Op{
+				op("manager.create", "a", 0, 10, write(1, "w0-1")),
+				op("manager.create", "a", 5, 20, by(1), write(2, "w1-1")),
+				op("manager.delete", "a", 20, 30, by(2)),
+			},
+		},
+		{
+			// One id created twice at once is one context, not two.
+			name: "capacity_overshoot: a duplicate create counts its id once",
+			ops: []Op{
+				op("manager.create", "a", 0, 10, write(1, "w0-1")),
+				op("manager.create", "a", 5, 15, by(1), write(2, "w1-1")),
+				op("manager.create", "b", 0, 10, by(2), write(3, "w2-1")),
+			},
+			want: map[string]int64{DuplicateCreate: 1},
+		},
+		{
 			// A manager preloaded before the run, its adapter never used.
 			name:  "no anomaly: an adapter nobody wrote is not compared",
 			world: world{memory: map[string]ctxsys.State{"a": state(1, "w0-1")}, adapter: map[string]ctxsys.AdapterContext{}},
@@ -641,4 +662,27 @@ func TestRecordRejectsUnknownWorker(t *testing.T) {
 		}
 	}()
 	NewObserver(2, Options{}).Record(2, Op{Kind: ctxsys.ManagerGet})
+}
+
+// TestMaxTree: the Fenwick tree's prefix maxima agree with a plain scan
+// (version_regression's figure rests on them).
+func TestMaxTree(t *testing.T) {
+	const n = 37
+	r := rand.New(rand.NewPCG(1, 2))
+	tree := make(maxTree, n+1)
+	plain := make([]uint64, n)
+	for range 200 {
+		i, v := r.IntN(n), r.Uint64N(1000)
+		tree.add(i, v)
+		plain[i] = max(plain[i], v)
+		for p := 0; p <= n; p++ {
+			var want uint64
+			for _, x := range plain[:p] {
+				want = max(want, x)
+			}
+			if got := tree.prefix(p); got != want {
+				t.Fatalf("prefix(%d) = %d, want %d", p, got, want)
+			}
+		}
+	}
 }
