@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"context"
 	"testing"
 	"time"
 )
@@ -24,5 +25,53 @@ func TestPoissonSchedule(t *testing.T) {
 	}
 	if _, stop := (&PoissonPacer{}).Pace(0, 1); !stop {
 		t.Error("a zero rate must stop the schedule")
+	}
+}
+
+// stepPacer dues the h-th operation at h ms, and closes the window (sets
+// t1) when asked for operation closeAt.
+type stepPacer struct {
+	r       *run
+	closeAt uint64
+}
+
+func (p stepPacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
+	if hits == p.closeAt {
+		p.r.t1.Store(1) // any due time is at or after it
+	}
+	return time.Duration(hits)*time.Millisecond - elapsed, hits >= 5
+}
+
+// TestPaceFeedsDueTimes: the schedule holds the pacer's due times — not
+// when a sleep happened to end — each released no earlier than it is due,
+// and ends when the pacer stops or a due time reaches the window's close.
+func TestPaceFeedsDueTimes(t *testing.T) {
+	for _, tc := range []struct {
+		closeAt uint64
+		want    int
+	}{{closeAt: 99, want: 5}, {closeAt: 3, want: 3}} {
+		r := &run{clock: newClock(), sched: make(chan int64, 8)}
+		r.clock.epoch -= int64(time.Second)
+		before := r.clock.now()
+		go r.pace(context.Background(), stepPacer{r: r, closeAt: tc.closeAt})
+		var got []int64
+		for intended := range r.sched {
+			// Released at its due time (timing.Sleep may end a hair early).
+			if now := r.clock.now(); now < intended-int64(200*time.Microsecond) {
+				t.Errorf("op due at %d released at %d", intended, now)
+			}
+			got = append(got, intended)
+		}
+		if len(got) != tc.want {
+			t.Fatalf("window closing at op %d: %d ops scheduled, want %d", tc.closeAt, len(got), tc.want)
+		}
+		if got[0] < before || got[0] > before+int64(100*time.Millisecond) {
+			t.Errorf("first op due at %d, the pacer began after %d", got[0], before)
+		}
+		for h := range got {
+			if d := got[h] - got[0]; d != int64(h)*int64(time.Millisecond) {
+				t.Errorf("op %d due %d ns after the first, want %d ms", h, d, h)
+			}
+		}
 	}
 }
