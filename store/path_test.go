@@ -50,6 +50,7 @@ func TestCheckPath(t *testing.T) {
 		{"file:dir=" + root, ""},
 		{"file:dir=" + root + "/new/deeper", ""},
 		{"bolt:path=" + root + "/new/x.db", ""},
+		{"bolt:path=" + regular, ""}, // an existing database file
 		{"file:dir=" + regular, `"` + regular + `": not a directory`},
 		{"file:dir=" + regular + "/sub", `"` + regular + `/sub": not a directory`},
 		{"bolt:path=" + regular + "/x.db", `"` + regular + `/x.db": not a directory`},
