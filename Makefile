@@ -32,7 +32,7 @@ report: build
 	$(BENCH) report --in $(OUT)/results.json --out $(OUT)
 
 # gate-power: the share of A/A gate runs that fail and of planted 20%
-# slowdowns the gate catches, on this machine (PAIRS=20 by default, about 7
+# slowdowns the gate catches, on this machine (PAIRS=20 by default, about 6
 # minutes on 2 cores; see scripts/gate-power.sh).
 gate-power:
 	scripts/gate-power.sh

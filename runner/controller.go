@@ -28,13 +28,14 @@ type controller struct {
 	// long while one has been in flight as long.
 	stall   time.Duration
 	allDone chan struct{}
-	seen    []seenMarks // per worker, for oldestInFlight
+	seen    []seenWorker // per worker, for scan
 }
 
-// seenMarks is a worker's marks as the controller last saw them change.
-type seenMarks struct {
-	marks int64
-	at    time.Time
+// seenWorker is a worker's heartbeat and pauses as the controller last saw
+// them change, and when.
+type seenWorker struct {
+	beat, pauses int64
+	at           time.Time
 }
 
 // stallThreshold is the watchdog's threshold for a run: the configured
@@ -63,7 +64,8 @@ func (c *controller) wait(ctx context.Context, deadline time.Time, tl *timeline)
 		defer t.Stop()
 		timer = t.C
 	}
-	lastCount, lastProgress := c.completions(), time.Now()
+	lastProgress := time.Now()
+	c.scan(lastProgress)
 	for {
 		select {
 		case <-ctx.Done():
@@ -78,38 +80,45 @@ func (c *controller) wait(ctx context.Context, deadline time.Time, tl *timeline)
 			}
 			return nil
 		case now := <-tick.C:
+			epoch := c.r.epoch.Add(1)
 			if tl != nil {
-				tl.sample()
+				tl.sample(epoch)
 			}
 			if c.r.stop.Load() {
 				return nil // ops target reached
 			}
-			if n := c.completions(); n != lastCount {
-				lastCount, lastProgress = n, now
+			progress, oldest := c.scan(now)
+			if progress {
+				lastProgress = now
 			}
-			if oldest := c.oldestInFlight(now); now.Sub(lastProgress) >= c.stall && oldest >= c.stall {
+			if now.Sub(lastProgress) >= c.stall && oldest >= c.stall {
 				return fmt.Errorf("%w: no operation completed for %s, one in flight as long", ErrStalled, c.stall.Round(time.Millisecond))
 			}
 		}
 	}
 }
 
-// oldestInFlight returns how long the oldest operation in flight has been
-// seen in flight (to the tick), 0 if none is. Called at every tick.
-func (c *controller) oldestInFlight(now time.Time) time.Duration {
+// scan reads every worker's heartbeat and pauses, at a tick: progress
+// says whether any worker completed an operation since the last scan (to
+// a tick: a completion in the instant of the tick may be seen at the next
+// one), oldest is how long the oldest operation in flight has been seen in
+// flight (0 if none is).
+func (c *controller) scan(now time.Time) (progress bool, oldest time.Duration) {
 	if c.seen == nil {
-		c.seen = make([]seenMarks, len(c.workers))
+		c.seen = make([]seenWorker, len(c.workers))
 	}
-	var oldest time.Duration
 	for i, w := range c.workers {
-		m := w.marks.Load()
-		if s := &c.seen[i]; m != s.marks || s.at.IsZero() {
-			s.marks, s.at = m, now
-		} else if m%2 == 1 {
+		beat, pauses := w.beat.Load(), w.pauses.Load()
+		s := &c.seen[i]
+		switch {
+		case beat != s.beat || pauses != s.pauses || s.at.IsZero():
+			progress = progress || beat != s.beat
+			s.beat, s.pauses, s.at = beat, pauses, now
+		case pauses%2 == 0:
 			oldest = max(oldest, now.Sub(s.at))
 		}
 	}
-	return oldest
+	return progress, oldest
 }
 
 // maxWarmupExtension bounds how long warm-up waits, past its configured
@@ -125,7 +134,7 @@ const maxWarmupExtension = 2 * time.Second
 func (c *controller) everyWorkerCycled(ctx context.Context, limit time.Duration) bool {
 	deadline := time.Now().Add(limit)
 	for _, w := range c.workers {
-		for w.completed() == 0 {
+		for !w.hasCompleted() {
 			if ctx.Err() != nil || time.Now().After(deadline) {
 				return false
 			}
@@ -133,14 +142,6 @@ func (c *controller) everyWorkerCycled(ctx context.Context, limit time.Duration)
 		}
 	}
 	return true
-}
-
-func (c *controller) completions() int64 {
-	var n int64
-	for _, w := range c.workers {
-		n += w.completed()
-	}
-	return n
 }
 
 // dumpGoroutines writes every goroutine's stack into the run's goroutine

@@ -30,9 +30,15 @@ func newHist() *hdr.Histogram { return hdr.New(histLowest, histHighest, histDigi
 // workers share 64 shards instead of owning 100,000 sets of histograms.
 //
 // Recording is the harness's cost on every operation, so it does the
-// least it can: one hdr record per operation kind (the "all" histograms are
-// merged from them after the run) and one atomic add into the shard's
-// interval histogram, which the timeline takes while workers record.
+// least it can, with no atomic read-modify-write: one hdr record per
+// operation kind (the "all" histograms are merged from them after the run)
+// and one count in the shard's own interval counts, labelled with the
+// controller's epoch (its tick count). The timeline cannot read counts a
+// worker is writing, so a shard hands them over when it first records in a
+// new epoch, with atomic adds into the slot of the epoch they belong to,
+// once per tick instead of once per operation; the timeline takes an
+// epoch's slot two ticks later, when every shard that recorded in it has
+// handed over (see timeline.sample).
 type recorder struct {
 	shards []shard
 	nOps   int
@@ -40,11 +46,17 @@ type recorder struct {
 }
 
 type shard struct {
-	mu       sync.Mutex        // used only when the recorder is shared
-	byOp     []*hdr.Histogram  // latency per op kind (index = workload op)
-	svcByOp  []*hdr.Histogram  // service time per op kind (open loop), else nil
-	interval loghist.Histogram // latency since the last timeline sample (loghist.Coarse)
-	_        [64]byte          // keep shards off one cache line
+	mu      sync.Mutex       // used only when the recorder is shared
+	byOp    []*hdr.Histogram // latency per op kind (index = workload op)
+	svcByOp []*hdr.Histogram // service time per op kind (open loop), else nil
+
+	// counts holds the latencies recorded in epoch epoch and not yet
+	// handed over to slots (loghist.Coarse).
+	counts loghist.Counts
+	epoch  int64
+	// slots are the timeline's interval histograms, by epoch parity.
+	slots [2]loghist.Histogram
+	_     [64]byte // keep shards off one cache line
 }
 
 const maxShards = 64
@@ -55,7 +67,9 @@ func newRecorder(workers, nOps int, openLoop bool) *recorder {
 	for i := range r.shards {
 		s := &r.shards[i]
 		s.byOp = make([]*hdr.Histogram, nOps)
-		s.interval.Init(loghist.Coarse)
+		s.counts = loghist.NewCounts(loghist.Coarse)
+		s.slots[0].Init(loghist.Coarse)
+		s.slots[1].Init(loghist.Coarse)
 		if openLoop {
 			s.svcByOp = make([]*hdr.Histogram, nOps)
 		}
@@ -65,21 +79,62 @@ func newRecorder(workers, nOps int, openLoop bool) *recorder {
 
 func clampNs(v int64) int64 { return min(max(v, histLowest), histHighest) }
 
-// record adds one operation's latency (and service time when open loop).
-// latency is from the intended start in open loop, from the actual start in
-// closed loop.
+// shardOf is the shard worker records into; a worker looks it up once, so
+// that recording does not divide by the shard count on every operation.
+func (r *recorder) shardOf(worker int) *shard { return &r.shards[worker%len(r.shards)] }
+
+// record adds one operation's latency (and service time when open loop) to
+// worker's shard, in the epoch the shard is in. latency is from the
+// intended start in open loop, from the actual start in closed loop.
 func (r *recorder) record(worker, op int, latency, service int64) {
-	s := &r.shards[worker%len(r.shards)]
-	latency = clampNs(latency)
-	s.interval.Record(latency)
-	if r.shared {
+	s := r.shardOf(worker)
+	s.record(r.shared, s.epoch, op, latency, service)
+}
+
+// record adds one operation to s; shared says whether other workers record
+// into s too, so it must be locked.
+func (s *shard) record(shared bool, epoch int64, op int, latency, service int64) {
+	if shared {
 		s.mu.Lock()
-		defer s.mu.Unlock()
+		s.add(epoch, op, latency, service)
+		s.mu.Unlock()
+		return
 	}
+	s.add(epoch, op, latency, service)
+}
+
+func (s *shard) add(epoch int64, op int, latency, service int64) {
+	if epoch != s.epoch {
+		s.handOver(epoch)
+	}
+	latency = clampNs(latency)
+	s.counts.Add(latency, 1)
 	recordInto(s.byOp, op, latency)
 	if s.svcByOp != nil {
 		recordInto(s.svcByOp, op, clampNs(service))
 	}
+}
+
+// handOver moves the shard's interval counts into the slot of the epoch
+// they were recorded in, as the controller stands at epoch now, and labels
+// the shard's next counts with now. Counts more than one epoch old (the
+// shard's worker spent a tick or more in one operation) go to the epoch
+// just ended, whose slot the timeline has not taken yet: they are reported
+// late rather than lost. The caller holds s.mu when the recorder is shared.
+func (s *shard) handOver(now int64) {
+	s.slots[max(s.epoch, now-1)&1].AddCounts(&s.counts)
+	s.counts.Reset()
+	s.epoch = now
+}
+
+// handOverPaused hands the shard's counts over when its worker pauses or
+// leaves, so that they are not held back until its next operation.
+func (r *recorder) handOverPaused(s *shard, now int64) {
+	if r.shared {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+	}
+	s.handOver(now)
 }
 
 // recordInto records v in hs[op], creating it on the kind's first
@@ -93,12 +148,12 @@ func recordInto(hs []*hdr.Histogram, op int, v int64) {
 	h.RecordValue(v)
 }
 
-// takeInterval empties every shard's interval histogram into into, after
+// takeInterval empties every shard's slot of epoch into into, after
 // resetting it.
-func (r *recorder) takeInterval(into *loghist.Histogram) {
+func (r *recorder) takeInterval(epoch int64, into *loghist.Histogram) {
 	into.Reset()
 	for i := range r.shards {
-		r.shards[i].interval.TakeInto(into)
+		r.shards[i].slots[epoch&1].TakeInto(into)
 	}
 }
 

@@ -44,6 +44,7 @@ type run struct {
 	t0      atomic.Int64 // measured window start (run clock); 0 = warm-up
 	t1      atomic.Int64 // measured window end; 0 = still measuring
 	stop    atomic.Bool
+	epoch   atomic.Int64 // the controller's tick count, which workers echo in their heartbeats
 	windowN atomic.Int64
 	sched   chan int64 // open loop: intended start times
 

@@ -20,11 +20,19 @@ type worker struct {
 	trace    lock.Trace
 	ctx      context.Context
 
-	// marks counts the worker's operation starts and ends, for the
-	// controller: odd while an operation is in flight, completions =
-	// marks/2. One counter for both keeps the harness at two atomic adds
-	// per operation.
-	marks atomic.Int64
+	// What the controller's watchdog reads, written so that an operation
+	// costs no atomic read-modify-write: beat is one more than the
+	// controller's epoch when the worker last completed an operation (0
+	// before its first), stored only when the epoch has moved since (about
+	// once per timelineInterval); pauses counts the worker's entries into
+	// and exits from a pause — think time, waiting for the open loop's next
+	// arrival, gone for good — so it is odd while the worker is paused. A
+	// worker that is not paused is inside an operation (or in the harness's
+	// few nanoseconds between two).
+	beat   atomic.Int64
+	pauses atomic.Int64
+	seen   int64  // the last value the worker stored in beat
+	shard  *shard // where it records latencies, bound at its first record
 
 	// Counted by the worker, read after it stopped.
 	windowOps    int64 // completed inside the measured window
@@ -46,6 +54,7 @@ const maxLatenessSamples = 4096
 // operations scheduled inside the window are part of the window's latency
 // even when they start after it (that waiting is what the queue costs).
 func (r *run) work(ctx context.Context, w *worker) {
+	defer r.pause(w)
 	think := r.spec.ThinkTime
 	for ctx.Err() == nil && (r.openLoop || !r.stop.Load()) {
 		op, key := w.gen.Next()
@@ -58,7 +67,9 @@ func (r *run) work(ctx context.Context, w *worker) {
 		}
 		r.do(w, op, key, intended)
 		if think > 0 {
+			r.pause(w)
 			sleepFor(think)
+			w.resume()
 		}
 	}
 }
@@ -67,6 +78,8 @@ func (r *run) work(ctx context.Context, w *worker) {
 // waits for it; false when the schedule is over.
 func (r *run) nextStart(ctx context.Context, w *worker) (int64, bool) {
 	idleFrom := r.clock.now()
+	r.pause(w)
+	defer w.resume()
 	var intended int64
 	var ok bool
 	select {
@@ -93,10 +106,10 @@ func (r *run) nextStart(ctx context.Context, w *worker) (int64, bool) {
 // do executes one operation and records it.
 func (r *run) do(w *worker, op target.Op, key string, intended int64) {
 	start := r.clock.now()
-	w.marks.Add(1)
 	err := w.client.Do(w.ctx, op, key)
 	end := r.clock.now()
-	w.marks.Add(1)
+	epoch := r.epoch.Load()
+	w.heartbeat(epoch)
 	w.trace.Reset()
 	if w.observer != nil {
 		w.observer.Observe(start, end, err)
@@ -114,7 +127,10 @@ func (r *run) do(w *worker, op target.Op, key string, intended int64) {
 	if t1 != 0 && from >= t1 {
 		return // started after the window closed
 	}
-	r.rec.record(w.id, int(op), end-from, end-start)
+	if w.shard == nil {
+		w.shard = r.rec.shardOf(w.id)
+	}
+	w.shard.record(r.rec.shared, epoch, int(op), end-from, end-start)
 	var kind string
 	if err != nil {
 		kind = r.tgt.ErrorKindOf(err)
@@ -156,8 +172,44 @@ func targetBatch(target int64, workers int) int64 {
 	return min(max(target/int64(workers*64), 1), 64)
 }
 
-// inFlight reports whether the worker is inside an operation.
-func (w *worker) inFlight() bool { return w.marks.Load()%2 == 1 }
+// heartbeat tells the watchdog the worker completed an operation in the
+// controller's epoch: a store only when the epoch moved since the last one.
+func (w *worker) heartbeat(epoch int64) {
+	if b := epoch + 1; b != w.seen {
+		w.seen = b
+		w.beat.Store(b)
+	}
+}
 
-// completed is the number of operations the worker completed.
-func (w *worker) completed() int64 { return w.marks.Load() / 2 }
+// pause marks the worker paused for the watchdog and hands its shard's
+// interval counts over to the timeline, which a long pause would otherwise
+// hold back.
+func (r *run) pause(w *worker) {
+	w.pause()
+	if w.shard != nil { // nil: it never recorded
+		r.rec.handOverPaused(w.shard, r.epoch.Load())
+	}
+}
+
+// pause and resume bracket a wait outside any operation; pause is also
+// the worker's last act, and a paused worker pauses no further.
+func (w *worker) pause() {
+	if !w.paused() {
+		w.pauses.Add(1)
+	}
+}
+
+func (w *worker) resume() {
+	if w.paused() {
+		w.pauses.Add(1)
+	}
+}
+
+func (w *worker) paused() bool { return w.pauses.Load()%2 == 1 }
+
+// inFlight reports whether the worker is inside an operation: it is
+// neither paused nor gone.
+func (w *worker) inFlight() bool { return !w.paused() }
+
+// hasCompleted reports whether the worker completed an operation.
+func (w *worker) hasCompleted() bool { return w.beat.Load() != 0 }

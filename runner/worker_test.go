@@ -99,8 +99,8 @@ func TestDoSortsOperationsByWindow(t *testing.T) {
 				(max < 0.99*float64(now-from) || max > 1.01*float64(after-from)) {
 				t.Errorf("recorded latency %v ns, want between %d and %d", max, now-from, after-from)
 			}
-			if w.inFlight() || w.completed() != 1 {
-				t.Errorf("marks %d: want one completed operation, none in flight", w.marks.Load())
+			if !w.hasCompleted() || w.beat.Load() != 1 {
+				t.Errorf("heartbeat %d after one operation in epoch 0, want 1", w.beat.Load())
 			}
 		})
 	}
@@ -145,17 +145,67 @@ func TestOpsTarget(t *testing.T) {
 	}
 }
 
-// TestMarks: a worker's marks count starts and ends: odd while an
-// operation is in flight, completions are half of them.
-func TestMarks(t *testing.T) {
+// TestHeartbeat: a worker stores its heartbeat when it completes its first
+// operation and then only when the controller's epoch moved; its pauses
+// nest no deeper than one, and a worker is in flight exactly when it is
+// not paused.
+func TestHeartbeat(t *testing.T) {
 	w := &worker{}
-	w.marks.Store(3)
-	if !w.inFlight() || w.completed() != 1 {
-		t.Errorf("3 marks: in flight %v, completed %d; want true, 1", w.inFlight(), w.completed())
+	if w.hasCompleted() || !w.inFlight() {
+		t.Fatalf("a new worker: completed %v, in flight %v; want false, true", w.hasCompleted(), w.inFlight())
 	}
-	w.marks.Store(4)
-	if w.inFlight() || w.completed() != 2 {
-		t.Errorf("4 marks: in flight %v, completed %d; want false, 2", w.inFlight(), w.completed())
+	w.heartbeat(0)
+	if !w.hasCompleted() || w.beat.Load() != 1 {
+		t.Fatalf("after a completion in epoch 0: beat %d, want 1", w.beat.Load())
+	}
+	w.beat.Store(-7) // what a store would overwrite
+	w.heartbeat(0)
+	if w.beat.Load() != -7 {
+		t.Errorf("a second completion in the same epoch stored its heartbeat again")
+	}
+	w.heartbeat(3)
+	if w.beat.Load() != 4 {
+		t.Errorf("a completion in epoch 3: beat %d, want 4", w.beat.Load())
+	}
+	w.pause()
+	w.pause()
+	if w.inFlight() || w.pauses.Load() != 1 {
+		t.Errorf("paused twice: in flight %v, pauses %d; want false, 1", w.inFlight(), w.pauses.Load())
+	}
+	w.resume()
+	w.resume()
+	if !w.inFlight() || w.pauses.Load() != 2 {
+		t.Errorf("resumed twice: in flight %v, pauses %d; want true, 2", w.inFlight(), w.pauses.Load())
+	}
+}
+
+// TestScan: the watchdog sees progress when a heartbeat changed, and an
+// operation in flight for as long as a worker that is not paused shows
+// no change; a paused worker is never in flight.
+func TestScan(t *testing.T) {
+	busy, idle := &worker{}, &worker{}
+	idle.pause()
+	c := &controller{workers: []*worker{busy, idle}}
+	t0 := time.Unix(1000, 0)
+	if progress, oldest := c.scan(t0); progress || oldest != 0 {
+		t.Errorf("first scan: progress %v, oldest %v; want false, 0", progress, oldest)
+	}
+	if progress, oldest := c.scan(t0.Add(3 * time.Second)); progress || oldest != 3*time.Second {
+		t.Errorf("busy for 3s: progress %v, oldest %v; want false, 3s", progress, oldest)
+	}
+	busy.heartbeat(5)
+	if progress, oldest := c.scan(t0.Add(4 * time.Second)); !progress || oldest != 0 {
+		t.Errorf("after a completion: progress %v, oldest %v; want true, 0", progress, oldest)
+	}
+	busy.pause() // think time: no operation in flight, however long
+	c.scan(t0.Add(5 * time.Second))
+	if progress, oldest := c.scan(t0.Add(60 * time.Second)); progress || oldest != 0 {
+		t.Errorf("paused: progress %v, oldest %v; want false, 0", progress, oldest)
+	}
+	busy.resume() // the next operation starts: its age counts from here
+	c.scan(t0.Add(61 * time.Second))
+	if _, oldest := c.scan(t0.Add(63 * time.Second)); oldest != 2*time.Second {
+		t.Errorf("2s into the operation after a pause: oldest %v, want 2s", oldest)
 	}
 }
 

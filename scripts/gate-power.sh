@@ -13,7 +13,7 @@
 # runs on A vs B and on A vs C with its defaults (every metric, threshold 5%,
 # Benjamini-Hochberg across cells and metrics) at COUNT repetitions.
 #
-# Usage: scripts/gate-power.sh                # 20 pairs, about 7 minutes
+# Usage: scripts/gate-power.sh                # 20 pairs, about 6 minutes
 #        PAIRS=3 scripts/gate-power.sh        # a quick check that it works
 # Variables (defaults in brackets): PAIRS [20], COUNT [6], SLOWDOWN [1.2],
 # LATENCY_US [1000] (the baseline sim store latency), WORKLOAD
@@ -75,7 +75,7 @@ for i in $(seq 1 "$PAIRS"); do
 	[ "$aa" = fail ] && false_alarms=$((false_alarms + 1))
 	[ "$ab" = fail ] && caught=$((caught + 1))
 	reason=""
-	[ "$aa" = fail ] && reason=" ($(tail -n 20 "$d/b/results.json.compare" | grep -m1 -E 'regression|inconclusive' || true))"
+	[ "$aa" = fail ] && reason=" ($(grep -A1 -E '^[0-9]+ (significant regression|inconclusive)' "$d/b/results.json.compare" | tr -s ' \n' ' ' || true))"
 	echo "pair $i: A/A $aa$reason; planted slowdown $([ "$ab" = fail ] && echo caught || echo missed)"
 	if [ -n "${KEEP:-}" ]; then
 		mkdir -p "$KEEP/$i" && cp -r "$d"/. "$KEEP/$i/"

@@ -122,6 +122,17 @@ func (h *Histogram) TakeInto(dst *Histogram) {
 	}
 }
 
+// AddCounts adds c's counts to h, which must have c's layout, one atomic
+// add per non-empty bucket: a writer that keeps its own Counts and hands
+// them over now and then pays no atomic add per value.
+func (h *Histogram) AddCounts(c *Counts) {
+	for b, k := range c.n {
+		if k != 0 {
+			h.buckets[b].Add(k)
+		}
+	}
+}
+
 // AddTo adds h's counts to c, which must have h's layout.
 func (h *Histogram) AddTo(c *Counts) {
 	if c.n == nil {
@@ -159,6 +170,9 @@ func NewCounts(l Layout) Counts { return Counts{layout: l, n: make([]int64, l.Le
 
 // Add counts k more values in the bucket of v.
 func (c *Counts) Add(v int64, k int64) { c.n[c.layout.Bucket(v)] += k }
+
+// Reset empties c.
+func (c *Counts) Reset() { clear(c.n) }
 
 // Count returns the number of values counted.
 func (c *Counts) Count() int64 {

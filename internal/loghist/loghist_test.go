@@ -161,6 +161,31 @@ func TestMergeAndStddev(t *testing.T) {
 	}
 }
 
+// TestHandOverCounts: counts kept apart and added to a histogram land in
+// the same buckets as values recorded into it directly, and Reset empties
+// them for the next round.
+func TestHandOverCounts(t *testing.T) {
+	direct, handed := New(Coarse), New(Coarse)
+	c := NewCounts(Coarse)
+	for round := range 3 {
+		for v := int64(1); v <= 5000; v += 7 {
+			direct.Record(v * int64(round+1))
+			c.Add(v*int64(round+1), 1)
+		}
+		handed.AddCounts(&c)
+		c.Reset()
+		if c.Count() != 0 {
+			t.Fatalf("round %d: %d counts left after Reset", round, c.Count())
+		}
+	}
+	var want, got Counts
+	direct.AddTo(&want)
+	handed.AddTo(&got)
+	if !slices.Equal(want.n, got.n) {
+		t.Errorf("handed-over counts differ from recorded ones: %d vs %d values", got.Count(), want.Count())
+	}
+}
+
 func TestConcurrentRecording(t *testing.T) {
 	h := New(Coarse)
 	const goroutines, each = 8, 2000
