@@ -150,7 +150,7 @@ func peakMemory(r results.Run, source string) float64 {
 }
 
 func buildWorkload(name string, f *results.File, cells map[analysis.CellKey][]results.Run, m *Model) Workload {
-	w := Workload{Name: name}
+	w := Workload{Name: name, Description: f.Meta.Workloads[name]}
 	concurrencies := map[int]bool{}
 	locks := map[string]bool{}
 	for _, r := range f.Runs {

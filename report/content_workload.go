@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"lockbench/analysis"
 	"lockbench/results"
@@ -87,7 +89,27 @@ func workloadIntro(w *Workload) string {
 	default:
 		parts = append(parts, fmt.Sprintf("%d to %d usable repetitions per cell", lo, hi))
 	}
-	return strings.Join(parts, "; ") + "."
+	intro := strings.Join(parts, "; ") + "."
+	if w.Description != "" {
+		// The workload's own description comes first: it may carry a
+		// caveat no window size removes, which the warnings then confirm.
+		intro = sentence(w.Description) + " " + intro
+	}
+	return intro
+}
+
+// sentence makes text a sentence: capitalised, ending with a full stop.
+func sentence(text string) string {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return ""
+	}
+	r, size := utf8.DecodeRuneInString(text)
+	text = string(unicode.ToUpper(r)) + text[size:]
+	if !strings.HasSuffix(text, ".") {
+		text += "."
+	}
+	return text
 }
 
 func cellTable(d *document, m *Model, w *Workload) {

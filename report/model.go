@@ -98,6 +98,9 @@ type HeldIOPerOp struct {
 // Workload holds the figures of one workload.
 type Workload struct {
 	Name string
+	// Description is the workload's own, from the results' meta ("" when
+	// the file has none).
+	Description string
 	// Stores and Arrivals are the distinct store specs and arrival modes
 	// its runs used (normally one each).
 	Stores, Arrivals []string

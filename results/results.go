@@ -34,6 +34,10 @@ type Meta struct {
 	FinishedAt   time.Time `json:"finished_at"`
 	// Interrupted is set when the sweep was stopped by a signal.
 	Interrupted bool `json:"interrupted,omitempty"`
+	// Workloads holds each workload's description, by name, as its YAML
+	// gives it: the report opens the workload's section with it, so a
+	// caveat no window removes is said where its warnings appear.
+	Workloads map[string]string `json:"workloads,omitempty"`
 }
 
 // Run status values.

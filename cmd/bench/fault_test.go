@@ -44,6 +44,10 @@ func TestRunFailureExitsOne(t *testing.T) {
 	if len(f.Runs) != 2 || f.Runs[0].Status != results.StatusFailed || f.Runs[1].Status != results.StatusOK {
 		t.Errorf("results.json: %d runs, want the failed one and the naive one after it", len(f.Runs))
 	}
+	// The workload's description travels with the figures, for the report.
+	if got := f.Meta.Workloads["quick-test"]; got != "a valid workload for the bad-input table" {
+		t.Errorf("results.json: meta.workloads[quick-test] = %q", got)
+	}
 	// The lock is released with its file: --out holds results.json alone.
 	if names := entries(t, out); len(names) != 1 || names[0] != "results.json" {
 		t.Errorf("--out holds %v, want results.json alone", names)

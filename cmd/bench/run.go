@@ -122,6 +122,14 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	}
 	sweep.Meta = runner.Meta(sweepSeed(sweep.Specs), "bench "+strings.Join(append([]string{"run"}, args...), " "))
 	sweep.Meta.Suite = suiteName
+	for _, spec := range sweep.Specs {
+		if spec.Description != "" {
+			if sweep.Meta.Workloads == nil {
+				sweep.Meta.Workloads = map[string]string{}
+			}
+			sweep.Meta.Workloads[spec.Name] = spec.Description
+		}
+	}
 	for _, warning := range countWarnings(sweep.Specs) {
 		fmt.Fprintln(stderr, "bench: warning: "+warning)
 	}
