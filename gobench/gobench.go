@@ -36,6 +36,7 @@ import (
 	"time"
 
 	"lockbench/runner"
+	"lockbench/store"
 	"lockbench/workload"
 )
 
@@ -54,7 +55,9 @@ type Options struct {
 	Concurrency []int
 	// Strategies by name (default: every strategy of the target).
 	Strategies []string
-	// Store spec (default: the workload's store).
+	// Store is a store spec string such as "sim:latency=1ms" (default:
+	// the workload's store). Strategies parses it once, before the first
+	// sub-benchmark; a bad one fails the benchmark.
 	Store string
 }
 
@@ -62,6 +65,15 @@ type Options struct {
 // one sub-benchmark each.
 func Strategies(b *testing.B, spec *workload.Spec, opt Options) {
 	b.Helper()
+	if opt.Store != "" {
+		s, err := store.ParseSpec(opt.Store)
+		if err == nil {
+			spec, err = spec.Override(workload.Overrides{Store: &s}, "gobench.Options")
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
 	strategies := opt.Strategies
 	if strategies == nil {
 		t, err := spec.System()
@@ -77,21 +89,18 @@ func Strategies(b *testing.B, spec *workload.Spec, opt Options) {
 	for _, conc := range levels {
 		for _, strategy := range strategies {
 			b.Run(fmt.Sprintf("workload=%s/keys=%d/conc=%d/strategy=%s", spec.Name, spec.Keys, conc, strategy), func(b *testing.B) {
-				Run(b, spec, strategy, conc, opt.Store)
+				Run(b, spec, strategy, conc)
 			})
 		}
 	}
 }
 
 // Run measures one strategy at one concurrency: b.N operations of spec on
-// a fresh system, with storeSpec ("" keeps the workload's store).
-func Run(b *testing.B, spec *workload.Spec, strategy string, conc int, storeSpec string) {
+// a fresh system over spec's store (spec.Override changes it).
+func Run(b *testing.B, spec *workload.Spec, strategy string, conc int) {
 	b.Helper()
 	ops, warmup, count := int64(b.N), time.Duration(0), 1
 	o := workload.Overrides{Concurrency: []int{conc}, Ops: &ops, Warmup: &warmup, Count: &count}
-	if storeSpec != "" {
-		o.Store = &storeSpec
-	}
 	run, err := spec.Override(o, "benchmark")
 	if err != nil {
 		b.Fatal(err)

@@ -11,11 +11,11 @@ import (
 // TestRunReportsMetrics: a benchmark run through Run reports every custom
 // metric, per operation.
 func TestRunReportsMetrics(t *testing.T) {
-	spec, err := workload.Parse([]byte("name: g\nmix: {manager.update: 1}\nkeys: 4\npreload: 4\n"), "g.yaml")
+	spec, err := workload.Parse([]byte("name: g\nmix: {manager.update: 1}\nkeys: 4\npreload: 4\nstore: sim:latency=20us\n"), "g.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := testing.Benchmark(func(b *testing.B) { gobench.Run(b, spec, "naive", 2, "sim:latency=20us") })
+	res := testing.Benchmark(func(b *testing.B) { gobench.Run(b, spec, "naive", 2) })
 	if res.N == 0 {
 		t.Fatal("benchmark did not run")
 	}

@@ -251,7 +251,9 @@ type Process struct {
 
 // StoreFigures are the store's figures over the measured phase.
 type StoreFigures struct {
-	// Spec is the store spec string the run used.
+	// Spec is the store spec the run used, in canonical form
+	// (store.Spec.String); files written before it was canonical hold it
+	// as the workload or flag gave it.
 	Spec string `json:"spec"`
 	// Measured for every store, in the wrapper each goes through.
 	Ops             int64 `json:"ops"`

@@ -31,7 +31,7 @@ func (r *run) collect() {
 		res.LittlesLawRatio = completions * meanLat / float64(r.p.Concurrency)
 	}
 	res.Locks = lockFigures(r.windowLocks, r.locks.Enabled())
-	res.Store = storeFigures(r.raw, r.spec.Store)
+	res.Store = storeFigures(r.raw, r.spec.Store.String())
 	res.Runtime = runtimeDelta(r.rt0, r.rt1, res.Ops)
 	res.Runtime.HeapPeakBytes, res.Runtime.GoroutinesPeak = r.tl.heapPeak, r.tl.goroutinesPeak
 	res.Process = results.Process{

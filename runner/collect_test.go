@@ -14,7 +14,7 @@ import (
 // checked against figures worked out on paper.
 func collected(t *testing.T, openLoop bool, conc int, start, end int64, ru0, ru1 rusage, workers ...*worker) results.Run {
 	t.Helper()
-	s := &workload.Spec{Name: "paper", Store: "memory", Arrival: "closed"}
+	s := &workload.Spec{Name: "paper", Store: storeSpec(t, "memory"), Arrival: "closed"}
 	if openLoop {
 		s.Arrival = "open"
 	}

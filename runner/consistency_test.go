@@ -28,7 +28,7 @@ func TestLinearizableStrategiesShowNoAnomalies(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ops, warmup, store := int64(300), int64(0), "sim:latency=50us,seed="+fmt.Sprint(seed)
+			ops, warmup, store := int64(300), int64(0), storeSpec(t, "sim:latency=50us,seed="+fmt.Sprint(seed))
 			s, err := base.Override(workload.Overrides{Ops: &ops, Seed: &seed, Store: &store, Warmup: durationPtr(warmup)}, "test")
 			if err != nil {
 				t.Fatal(err)

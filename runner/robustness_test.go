@@ -58,7 +58,7 @@ func hasWarning(r results.Run, substr string) bool {
 func TestFaultsEveryStrategyKeepsWorking(t *testing.T) {
 	s := mixed(t, workload.Overrides{
 		Concurrency: []int{4}, Ops: ptr(int64(1500)), Warmup: ptr(time.Duration(0)),
-		Count: ptr(1), Store: ptr(faultSpec),
+		Count: ptr(1), Store: ptr(storeSpec(t, faultSpec)),
 	})
 	for _, strategy := range []string{"naive", "refactored", "sharded"} {
 		t.Run(strategy, func(t *testing.T) {
@@ -326,11 +326,12 @@ count: 2
 	for _, kind := range []string{"file", "bolt"} {
 		t.Run(kind, func(t *testing.T) {
 			dir := t.TempDir()
-			storeSpec := "file:fsync=false,dir=" + filepath.Join(dir, "made", "deeper")
+			given, canonical := "file:fsync=false,dir="+filepath.Join(dir, "made", "deeper"), "file:dir="+filepath.Join(dir, "made", "deeper")+",fsync=false"
 			if kind == "bolt" {
-				storeSpec = "bolt:path=" + filepath.Join(dir, "made", "deeper", "x.db")
+				given = "bolt:path=" + filepath.Join(dir, "made", "deeper", "x.db")
+				canonical = given
 			}
-			s := spec(t, churnYAML+"store: "+storeSpec+"\n")
+			s := spec(t, churnYAML+"store: "+given+"\n")
 			sw := &Sweep{Specs: []*workload.Spec{s}, Strategies: []string{"naive", "sharded"}, Options: Options{Instrument: true}}
 			f, err := sw.Run(context.Background())
 			if err != nil {
@@ -340,7 +341,7 @@ count: 2
 				if !r.Consistency.Checked {
 					t.Fatalf("%s r=%d: not checked", r.Strategy, r.Repetition)
 				}
-				if st := r.Store; st.Ops == 0 || st.LatencyP50Ns == 0 || st.LatencyMeanNs == 0 || st.InflightMax == 0 || st.Spec != storeSpec {
+				if st := r.Store; st.Ops == 0 || st.LatencyP50Ns == 0 || st.LatencyMeanNs == 0 || st.InflightMax == 0 || st.Spec != canonical {
 					t.Errorf("%s r=%d: store figures %+v; want calls, latency and in-flight peak measured", r.Strategy, r.Repetition, st)
 				}
 				for k, n := range r.Consistency.Anomalies {

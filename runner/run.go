@@ -27,7 +27,6 @@ type run struct {
 	// Built by build.
 	clock       clock
 	tgt         *target.Target
-	storeSpec   store.Spec // parsed once, from the workload's spec string
 	raw         store.Store
 	locks       *lock.Set
 	sys         target.System
@@ -118,7 +117,7 @@ func newRun(p Params) *run {
 			TargetRate:  spec.Rate,
 			Status:      results.StatusOK,
 			Errors:      map[string]int64{},
-			Store:       results.StoreFigures{Spec: spec.Store},
+			Store:       results.StoreFigures{Spec: spec.Store.String()},
 			Consistency: results.Consistency{Anomalies: map[string]int64{}, Linearizable: results.LinSkipped},
 		},
 		prof:             newProfiler(p),
@@ -138,10 +137,7 @@ func (r *run) build(context.Context) error {
 		return err
 	}
 	r.clock = newClock()
-	if r.storeSpec, err = r.spec.StoreSpec(); err != nil {
-		return err
-	}
-	if r.raw, err = openStore(r.storeSpec, p.Name()); err != nil {
+	if r.raw, err = openStore(r.spec.Store, p.Name()); err != nil {
 		return err
 	}
 	r.locks = lock.NewSet(p.Instrument)
@@ -225,7 +221,7 @@ func (r *run) warmUp(ctx context.Context) error {
 	}
 	r.allDone = make(chan struct{})
 	go func() { wg.Wait(); close(r.allDone) }()
-	r.ctl = &controller{r: r, workers: r.workers, stall: stallThreshold(r.p.stallTimeout(), r.storeSpec), allDone: r.allDone}
+	r.ctl = &controller{r: r, workers: r.workers, stall: stallThreshold(r.p.stallTimeout(), r.spec.Store), allDone: r.allDone}
 
 	if r.spec.Warmup <= 0 {
 		return nil

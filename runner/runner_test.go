@@ -14,8 +14,19 @@ import (
 	"lockbench/impl"
 	_ "lockbench/impl/all"
 	"lockbench/results"
+	"lockbench/store"
 	"lockbench/workload"
 )
+
+// storeSpec parses a store spec the test knows to be good.
+func storeSpec(t *testing.T, spec string) store.Spec {
+	t.Helper()
+	s, err := store.ParseSpec(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
 
 // spec builds a validated workload from YAML for a test.
 func spec(t *testing.T, yaml string) *workload.Spec {

@@ -1,16 +1,24 @@
 package store
 
 import (
+	"encoding"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Spec is a parsed store spec string: the configuration of one store kind.
 // ParseSpec fills in defaults, so a Spec always holds the values the store
 // will use; String renders it back in canonical form.
+//
+// A Spec is text wherever it is read or written: it implements
+// encoding.TextUnmarshaler (ParseSpec) and encoding.TextMarshaler (String),
+// so a YAML or JSON field or a flag (flag.TextVar) of type Spec is parsed
+// once, where it is read, and written back as its canonical string.
 type Spec struct {
 	// Config is one of MemoryConfig, SimConfig, FileConfig or BoltConfig;
 	// nil in the zero Spec, which opens nothing.
@@ -101,6 +109,13 @@ const (
 	maxPool     = 1_000_000
 )
 
+// MaxSpecLength bounds a spec's canonical form, in bytes: a spec is a line
+// in results, reports and benchmark names, not a document.
+const MaxSpecLength = 256
+
+// maxQuoted bounds how much of a bad spec its error message quotes.
+const maxQuoted = 96
+
 // KindInfo describes a store kind for listings (bench list).
 type KindInfo struct {
 	Name        string
@@ -134,14 +149,45 @@ func kindNames() string {
 	return strings.Join(names, ", ")
 }
 
-// ParseSpec parses a spec string "KIND" or "KIND:key=value,key=value".
-// Errors wrap ErrSpec and name the spec and the culprit.
+// ParseSpec parses a spec string "KIND" or "KIND:key=value,key=value":
+// one line of printable UTF-8 whose canonical form (String) is at most
+// MaxSpecLength bytes. Spaces around the kind, keys and values are
+// ignored. Errors wrap ErrSpec and name the spec (its first bytes when it
+// is long) and the culprit.
 func ParseSpec(spec string) (Spec, error) {
 	s, err := parseSpec(spec)
 	if err != nil {
-		return Spec{}, fmt.Errorf("%w %q: %s", ErrSpec, spec, err.Error())
+		quoted := strconv.Quote(spec)
+		if len(spec) > maxQuoted {
+			cut := maxQuoted
+			for cut > 0 && !utf8.RuneStart(spec[cut]) {
+				cut--
+			}
+			quoted = strconv.Quote(spec[:cut]) + "…"
+		}
+		return Spec{}, fmt.Errorf("%w %s: %s", ErrSpec, quoted, err.Error())
 	}
 	return s, nil
+}
+
+var (
+	_ encoding.TextMarshaler   = Spec{}
+	_ encoding.TextUnmarshaler = (*Spec)(nil)
+)
+
+// MarshalText returns the canonical form, String; the zero Spec gives "",
+// which UnmarshalText refuses.
+func (s Spec) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText parses text with ParseSpec; on error s is unchanged and
+// the error wraps ErrSpec.
+func (s *Spec) UnmarshalText(text []byte) error {
+	parsed, err := ParseSpec(string(text))
+	if err != nil {
+		return err
+	}
+	*s = parsed
+	return nil
 }
 
 // specError is a message without the spec; ParseSpec adds it.
@@ -182,6 +228,13 @@ func (o options) allow(allowed ...string) error {
 }
 
 func parseSpec(spec string) (Spec, error) {
+	if !utf8.ValidString(spec) {
+		return Spec{}, badf("not valid UTF-8")
+	}
+	if i := strings.IndexFunc(spec, func(r rune) bool { return !unicode.IsPrint(r) }); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(spec[i:])
+		return Spec{}, badf("must be one line of printable text, has %q", r)
+	}
 	name, rest, hasOptions := strings.Cut(strings.TrimSpace(spec), ":")
 	name = strings.TrimSpace(name)
 	var k *kind
@@ -218,7 +271,13 @@ func parseSpec(spec string) (Spec, error) {
 	if err != nil {
 		return Spec{}, err
 	}
-	return Spec{Config: c}, nil
+	s := Spec{Config: c}
+	// The canonical form, not the input, is bounded: it is what is
+	// written, and it must parse again.
+	if n := len(s.String()); n > MaxSpecLength {
+		return Spec{}, badf("longer than %d bytes (%d in canonical form)", MaxSpecLength, n)
+	}
+	return s, nil
 }
 
 func parseDuration(name, v string) (time.Duration, error) {

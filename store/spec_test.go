@@ -133,6 +133,41 @@ func TestParseSpecBad(t *testing.T) {
 	}
 }
 
+// TestParseSpecNotOneLine: a spec is written into results, reports and
+// benchmark lines, so it must be one short line of printable text; the
+// error quotes at most the start of a long spec.
+func TestParseSpecNotOneLine(t *testing.T) {
+	long := "file:dir=/" + strings.Repeat("d", store.MaxSpecLength)
+	for _, tc := range []struct {
+		spec, want string
+	}{
+		{"sim:\tlatency=1ms", `has '\t'`},
+		{"sim:latency=1ms\n", `has '\n'`},
+		{"file:dir=/tmp/a\x00b", `has '\x00'`},
+		{"file:dir=/tmp/\xff", "not valid UTF-8"},
+		{long, "longer than 256 bytes (266 in canonical form)"},
+		{"file:dir=/" + strings.Repeat("d", store.MaxSpecLength-len("file:dir=/")), ""},
+		// The bound is on the canonical form, what is written: a long
+		// way of writing a short spec passes.
+		{"sim:errors=0.1" + strings.Repeat("0", 300), ""},
+		{"sim:latency=1m,spike=0:1m,pool=1,dir=" + strings.Repeat("d", 300), "unknown option dir"},
+	} {
+		_, err := store.ParseSpec(tc.spec)
+		if tc.want == "" {
+			if err != nil {
+				t.Errorf("ParseSpec(%.40q…) = %v, want ok", tc.spec, err)
+			}
+			continue
+		}
+		if !errors.Is(err, store.ErrSpec) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ParseSpec(%.40q…) error = %v, want ErrSpec and %s", tc.spec, err, tc.want)
+		}
+		if err != nil && len(err.Error()) > 300 {
+			t.Errorf("error of %d bytes for a %d-byte spec: %.80s…", len(err.Error()), len(tc.spec), err)
+		}
+	}
+}
+
 func TestSpecErrorExample(t *testing.T) {
 	_, err := store.ParseSpec("sim:latency=-1ms")
 	const want = `store: bad spec "sim:latency=-1ms": latency must be >= 0`
@@ -196,6 +231,11 @@ func FuzzParseSpec(f *testing.F) {
 		}
 		if again.String() != canonical {
 			t.Fatalf("String() not stable: %q then %q", canonical, again.String())
+		}
+		text, err := s.MarshalText()
+		var back store.Spec
+		if err != nil || back.UnmarshalText(text) != nil || back != s {
+			t.Fatalf("text round trip of %q via %q: %+v, %v", spec, text, back, err)
 		}
 	})
 }

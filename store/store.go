@@ -8,6 +8,9 @@
 //
 // Open parses such a spec (ParseSpec; Spec.String gives its canonical
 // form) and opens the store; Kinds describes the kinds and their options.
+// A Spec is text in YAML, JSON and flags (it implements
+// encoding.TextUnmarshaler and TextMarshaler), so a field or flag of type
+// Spec is parsed where it is read, once, and written in canonical form.
 // Each kind is one file (its Config, parser and KindInfo) and one entry in
 // the table of kinds in spec.go. CheckPath and OpenFresh handle the paths
 // of file and bolt stores (path.go). Instrument wraps any store with what a

@@ -45,6 +45,9 @@ func decodeStrict(data []byte, source string, out any) (*yaml.Node, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(out); err != nil {
+		if ferr := textError(root, reflect.TypeOf(out).Elem()); ferr != nil {
+			return nil, ferr.at(source, root)
+		}
 		return nil, decodeError(err, source, root, reflect.TypeOf(out).Elem())
 	}
 	return root, nil

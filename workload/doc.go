@@ -40,7 +40,9 @@
 // # Validation
 //
 // Errors match ErrInvalid, are one line, and name the source, line and
-// field. Beyond types and ranges (see the Max… constants: a billion
+// field. The store field is a store.Spec, parsed by the store package as
+// the file is decoded; its errors match store.ErrSpec too. Beyond types
+// and ranges (see the Max… constants: a billion
 // workers or a 100-year duration is bad input, not a big experiment),
 // Parse rejects combinations that cannot mean what they say:
 //

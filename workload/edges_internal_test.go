@@ -6,7 +6,18 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"lockbench/store"
 )
+
+func mustStore(t *testing.T, spec string) store.Spec {
+	t.Helper()
+	s, err := store.ParseSpec(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
 
 func TestSuggest(t *testing.T) {
 	distributions := []string{Uniform, Zipf, Hotspot, Sequential, Unique}
@@ -33,13 +44,13 @@ func TestSuggest(t *testing.T) {
 // A suite entry's unset settings come from the suite's defaults, each on
 // its own; arrival and rate travel together.
 func TestOverridesMerge(t *testing.T) {
-	store, arrival, rate, seed, count := "sim:latency=2ms", Open, 50.0, int64(9), 4
+	store, arrival, rate, seed, count := mustStore(t, "sim:latency=2ms"), Open, 50.0, int64(9), 4
 	base := Overrides{Store: &store, Arrival: &arrival, Rate: &rate, Seed: &seed, Count: &count}
 	got := Overrides{}.merge(base)
 	if got.Store != &store || got.Arrival != &arrival || got.Rate != &rate || got.Seed != &seed || got.Count != &count {
 		t.Errorf("empty entry: %+v, want every default", got)
 	}
-	ownStore, ownRate, ownSeed := "sim:latency=3ms", 70.0, int64(1)
+	ownStore, ownRate, ownSeed := mustStore(t, "sim:latency=3ms"), 70.0, int64(1)
 	got = Overrides{Store: &ownStore, Rate: &ownRate, Seed: &ownSeed}.merge(base)
 	if got.Store != &ownStore || got.Rate != &ownRate || got.Arrival != nil || got.Seed != &ownSeed {
 		t.Errorf("entry with its own store, rate and seed: %+v", got)

@@ -3,6 +3,8 @@ package workload
 import (
 	"slices"
 	"time"
+
+	"lockbench/store"
 )
 
 // Overrides changes some fields of a spec: a suite entry's settings, or a
@@ -14,7 +16,7 @@ type Overrides struct {
 	Ops         *int64         `yaml:"ops"`
 	Warmup      *time.Duration `yaml:"warmup"`
 	Count       *int           `yaml:"count"`
-	Store       *string        `yaml:"store"`
+	Store       *store.Spec    `yaml:"store"`
 	Arrival     *string        `yaml:"arrival"`
 	Rate        *float64       `yaml:"rate"`
 	Seed        *int64         `yaml:"seed"`
@@ -86,10 +88,9 @@ func (s *Spec) Validate() error {
 	return s.validateAs(source)
 }
 
-// validateAs validates with the package's store check and names source in
-// the error.
+// validateAs validates and names source in the error.
 func (s *Spec) validateAs(source string) error {
-	if err := defaultParser.validate(s); err != nil {
+	if err := validate(s); err != nil {
 		return err.at(source, nil)
 	}
 	return nil

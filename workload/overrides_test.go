@@ -8,10 +8,20 @@ import (
 	"time"
 
 	"lockbench/ctxsys"
+	"lockbench/store"
 	"lockbench/workload"
 )
 
 func ptr[T any](v T) *T { return &v }
+
+func mustStore(t *testing.T, spec string) store.Spec {
+	t.Helper()
+	s, err := store.ParseSpec(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
 
 func TestOverride(t *testing.T) {
 	base := specOf(t, "{manager.update: 1}", "preload: 1\nthink_time: 1ms\n")
@@ -26,9 +36,9 @@ func TestOverride(t *testing.T) {
 		{"both limits", workload.Overrides{Ops: ptr(int64(500)), Duration: ptr(time.Second)},
 			func(s *workload.Spec) bool { return s.Ops == 500 && s.Duration == time.Second }},
 		{"sweep, warm-up, count, store, seed", workload.Overrides{
-			Concurrency: []int{2, 3}, Warmup: ptr(time.Duration(0)), Count: ptr(5), Store: ptr("sim:latency=0"), Seed: ptr(int64(9))},
+			Concurrency: []int{2, 3}, Warmup: ptr(time.Duration(0)), Count: ptr(5), Store: ptr(mustStore(t, "sim:latency=0")), Seed: ptr(int64(9))},
 			func(s *workload.Spec) bool {
-				return slices.Equal(s.Concurrency, []int{2, 3}) && s.Warmup == 0 && s.Count == 5 && s.Store == "sim:latency=0" && s.Seed == 9
+				return slices.Equal(s.Concurrency, []int{2, 3}) && s.Warmup == 0 && s.Count == 5 && s.Store.String() == "sim" && s.Seed == 9
 			}},
 		{"open loop clears think time", workload.Overrides{Arrival: ptr("open"), Rate: ptr(100.0)},
 			func(s *workload.Spec) bool { return s.Arrival == "open" && s.Rate == 100 && s.ThinkTime == 0 }},

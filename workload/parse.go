@@ -12,31 +12,12 @@ import (
 	"lockbench/workloads"
 )
 
-// Parser decodes and validates workload specs. Its zero value checks
-// everything but the inside of the store spec string.
-type Parser struct {
-	// Store, when set, validates the store spec string (e.g. a wrapper of
-	// the store package's spec parser); its error becomes the message of a
-	// "store" field error.
-	Store func(spec string) error
-}
-
-// defaultParser is what the package-level functions use.
-var defaultParser = Parser{Store: storeSpecCheck}
-
 // Parse decodes one workload spec strictly (unknown fields are errors),
 // applies the defaults and validates it. source names the data in errors
-// (a file name). Every error matches ErrInvalid.
-func Parse(data []byte, source string) (*Spec, error) { return defaultParser.Parse(data, source) }
-
-// Load returns an embedded workload by name ("same-context-update") or
-// reads and parses a user's file. nameOrPath is a path when it contains a
-// slash or ends in .yaml or .yml. An unknown name matches ErrUnknown; a
-// bad or unreadable file matches ErrInvalid.
-func Load(nameOrPath string) (*Spec, error) { return defaultParser.Load(nameOrPath) }
-
-// Parse is the package-level Parse with p's store check.
-func (p Parser) Parse(data []byte, source string) (*Spec, error) {
+// (a file name). The store spec is parsed as it is decoded: a bad one is
+// an error naming the file, line and field, which also matches
+// store.ErrSpec. Every error matches ErrInvalid.
+func Parse(data []byte, source string) (*Spec, error) {
 	spec := defaultSpec()
 	root, err := decodeStrict(data, source, spec)
 	if err != nil {
@@ -48,20 +29,23 @@ func (p Parser) Parse(data []byte, source string) (*Spec, error) {
 		spec.Duration = DefaultDuration
 	}
 	spec.applyDistributionDefaults()
-	if ferr := p.validate(spec); ferr != nil {
+	if ferr := validate(spec); ferr != nil {
 		return nil, ferr.at(source, root)
 	}
 	return spec, nil
 }
 
-// Load is the package-level Load with p's store check.
-func (p Parser) Load(nameOrPath string) (*Spec, error) {
+// Load returns an embedded workload by name ("same-context-update") or
+// reads and parses a user's file. nameOrPath is a path when it contains a
+// slash or ends in .yaml or .yml. An unknown name matches ErrUnknown; a
+// bad or unreadable file matches ErrInvalid.
+func Load(nameOrPath string) (*Spec, error) {
 	if IsPath(nameOrPath) {
 		data, err := readFile(nameOrPath)
 		if err != nil {
 			return nil, err
 		}
-		return p.Parse(data, nameOrPath)
+		return Parse(data, nameOrPath)
 	}
 	if !slices.Contains(Names(), nameOrPath) {
 		return nil, unknownName("workload", nameOrPath, Names())
@@ -71,7 +55,7 @@ func (p Parser) Load(nameOrPath string) (*Spec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("workload: embedded %s: %w", file, err)
 	}
-	return p.Parse(data, "workloads/"+file)
+	return Parse(data, "workloads/"+file)
 }
 
 // IsPath reports whether Load treats s as a file path rather than a name.

@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"gopkg.in/yaml.v3"
+
+	"lockbench/store"
 	"lockbench/workload"
 )
 
@@ -34,7 +37,7 @@ func TestParseDefaults(t *testing.T) {
 		Arrival:      "closed",
 		Interarrival: "poisson",
 		Trackers:     "per-client",
-		Store:        "sim:latency=1ms",
+		Store:        mustStore(t, "sim:latency=1ms"),
 		Config: workload.Config{
 			MaxContexts:       100000,
 			MaxRecoveryPoints: 10,
@@ -150,10 +153,13 @@ func TestParseBad(t *testing.T) {
 		{"unknown interarrival", "interarrival: gamma\n", "interarrival", `"gamma"`},
 		{"think time in an open loop", "arrival: open\nrate: 10\nthink_time: 1ms\n", "think_time", "closed"},
 		{"unknown trackers", "trackers: global\n", "trackers", `"global"`},
-		{"empty store", "store: \"\"\n", "store", "empty"},
+		{"empty store", "store: \"\"\n", "store", "no store kind"},
 		{"store with a tab", "store: \"sim:\\tlatency=1ms\"\n", "store", "one line"},
 		{"unknown store kind", "store: tape:speed=slow\n", "store", "unknown store kind"},
 		{"malformed store latency", "store: sim:latency=1xs\n", "store", "not a duration"},
+		{"store is a list", "store: [sim]\n", "store", "must be a string, got a list"},
+		{"store is a mapping", "store: {sim: {latency: 1ms}}\n", "store", "must be a string, got a mapping"},
+		{"store spec too long", "store: file:dir=/" + strings.Repeat("d", 300) + "\n", "store", "longer than 256 bytes"},
 		{"zero ttl", "config: {ttl: 0s}\n", "config.ttl", "> 0"},
 		{"negative recovery points", "config: {max_recovery_points: -1}\n", "config.max_recovery_points", "got -1"},
 		{"config not a mapping", "config: 5\n", "config", "mapping"},
@@ -223,21 +229,53 @@ func TestParseErrorLine(t *testing.T) {
 	}
 }
 
-func TestParserStoreCheck(t *testing.T) {
-	errBadStore := errors.New("no such store kind")
-	p := workload.Parser{Store: func(spec string) error {
-		if !strings.HasPrefix(spec, "sim:") {
-			return errBadStore
-		}
-		return nil
-	}}
-	if _, err := p.Parse([]byte(minimal), "t.yaml"); err != nil {
+// TestParseStore: the store spec is parsed as the file is decoded, once;
+// a bad one names file, line and field, and matches store.ErrSpec too.
+func TestParseStore(t *testing.T) {
+	spec, err := workload.Parse([]byte(minimal+"store: sim:dist=fixed,pool=8,latency=200us\n"), "t.yaml")
+	if err != nil {
 		t.Fatal(err)
 	}
-	_, err := p.Parse([]byte(minimal+"store: tape:speed=slow\n"), "t.yaml")
+	if want := mustStore(t, "sim:latency=200us,pool=8"); spec.Store != want {
+		t.Errorf("store %+v, want %+v", spec.Store, want)
+	}
+	_, err = workload.Parse([]byte("name: t\nstore: sim:errors=2\nmix: {manager.update: 1}\n"), "t.yaml")
+	const want = `workload: invalid spec t.yaml:2: store: bad spec "sim:errors=2": errors 2 is outside [0, 1]`
+	if err == nil || err.Error() != want {
+		t.Errorf("got  %v\nwant %s", err, want)
+	}
+	if !errors.Is(err, workload.ErrInvalid) || !errors.Is(err, store.ErrSpec) {
+		t.Errorf("error %v does not match both ErrInvalid and store.ErrSpec", err)
+	}
+	// A store spec later in the file than another type error: yaml.v3
+	// stops at the store; the error still names it.
+	_, err = workload.Parse([]byte(minimal+"keys: x\nstore: tape\n"), "t.yaml")
 	var werr *workload.Error
-	if !errors.As(err, &werr) || werr.Field != "store" || !strings.Contains(err.Error(), errBadStore.Error()) {
-		t.Errorf("got %v", err)
+	if !errors.As(err, &werr) || werr.Field != "store" || werr.Line != 5 {
+		t.Errorf("got %v, want the store field at line 5", err)
+	}
+}
+
+// TestStoreWrittenCanonical: a spec written out as YAML carries the
+// store's canonical string, and reads back as the same spec.
+func TestStoreWrittenCanonical(t *testing.T) {
+	spec, err := workload.Parse([]byte(minimal+"store: \"sim: pool=8, latency=1m\"\n"), "t.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := yaml.Marshal(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "\nstore: sim:latency=1m0s,pool=8\n") {
+		t.Errorf("written spec has no canonical store line:\n%s", out)
+	}
+	back, err := workload.Parse(out, "written.yaml")
+	if err != nil {
+		t.Fatalf("written spec does not parse: %v\n%s", err, out)
+	}
+	if !reflect.DeepEqual(back, spec) {
+		t.Errorf("round trip:\n got %+v\nwant %+v", back, spec)
 	}
 }
 

@@ -132,6 +132,7 @@ func has(root *yaml.Node, key string) bool {
 type fieldError struct {
 	path    fieldPath
 	message string
+	err     error // the underlying error (a store spec's), if any
 }
 
 func (e *fieldError) at(source string, root *yaml.Node) *Error {
@@ -139,5 +140,5 @@ func (e *fieldError) at(source string, root *yaml.Node) *Error {
 	if root != nil {
 		line = lineOf(root, e.path)
 	}
-	return &Error{Source: source, Line: line, Field: e.path.String(), Message: e.message}
+	return &Error{Source: source, Line: line, Field: e.path.String(), Message: e.message, Err: e.err}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"lockbench/ctxsys"
+	"lockbench/store"
 )
 
 // Spec is one workload: what the workers do, on which keys, at what
@@ -65,9 +66,10 @@ type Spec struct {
 	// share one Tracker: many clients on one context).
 	Trackers string `yaml:"trackers"`
 
-	// Store is a store spec string, e.g. "sim:latency=1ms" (see
-	// lockbench/store).
-	Store string `yaml:"store"`
+	// Store is the store every run opens afresh. In YAML it is a store
+	// spec string, e.g. "sim:latency=1ms", parsed by store.ParseSpec as
+	// the file is decoded; written out, it is the spec's canonical string.
+	Store store.Spec `yaml:"store"`
 
 	Config Config `yaml:"config"`
 
@@ -125,7 +127,7 @@ const (
 	DefaultArrival           = Closed
 	DefaultInterarrival      = Poisson
 	DefaultTrackers          = PerClient
-	DefaultStore             = "sim:latency=1ms"
+	DefaultStore             = "sim:latency=1ms" // a store spec (store.ParseSpec)
 	DefaultMaxContexts       = 100_000
 	DefaultMaxRecoveryPoints = 10
 	DefaultTTL               = time.Hour
@@ -156,8 +158,17 @@ const (
 	MaxMaxContexts    = 100_000_000
 	MaxRecoveryPoints = 1_000_000
 	MaxNameLength     = 64
-	MaxTextLength     = 256 // description and store spec
+	MaxTextLength     = 256 // description (a store spec has store.MaxSpecLength)
 )
+
+// defaultStore is DefaultStore parsed, for defaultSpec.
+var defaultStore = func() store.Spec {
+	s, err := store.ParseSpec(DefaultStore)
+	if err != nil {
+		panic("workload: DefaultStore: " + err.Error()) // a defect of this package
+	}
+	return s
+}()
 
 // defaultSpec is what Parse decodes a file over: absent fields keep these.
 // Duration is filled in later, because its default depends on Ops.
@@ -171,7 +182,7 @@ func defaultSpec() *Spec {
 		Arrival:      DefaultArrival,
 		Interarrival: DefaultInterarrival,
 		Trackers:     DefaultTrackers,
-		Store:        DefaultStore,
+		Store:        defaultStore,
 		Config: Config{
 			MaxContexts:       DefaultMaxContexts,
 			MaxRecoveryPoints: DefaultMaxRecoveryPoints,

@@ -5,7 +5,6 @@ import (
 	"math"
 	"regexp"
 	"slices"
-	"strings"
 	"time"
 	"unicode"
 
@@ -21,7 +20,7 @@ const maxWeight = 1e9
 
 // validate checks a decoded spec with defaults applied, field by field in
 // file order, and returns the first problem.
-func (p Parser) validate(s *Spec) *fieldError {
+func validate(s *Spec) *fieldError {
 	checks := []func(*Spec) *fieldError{
 		validateName,
 		validateDescription,
@@ -32,7 +31,7 @@ func (p Parser) validate(s *Spec) *fieldError {
 		validateLimits,
 		validateArrival,
 		validateTrackers,
-		p.validateStore,
+		validateStore,
 		validateConfig,
 		validatePreload, // after config: it compares with config.max_contexts
 	}
@@ -266,20 +265,11 @@ func validateTrackers(s *Spec) *fieldError {
 	return nil
 }
 
-func (p Parser) validateStore(s *Spec) *fieldError {
-	path := field("store")
-	switch {
-	case s.Store == "":
-		return errorf(path, "must not be empty (e.g. %s)", DefaultStore)
-	case len(s.Store) > MaxTextLength:
-		return errorf(path, "longer than %d characters", MaxTextLength)
-	case strings.TrimSpace(s.Store) != s.Store || strings.IndexFunc(s.Store, func(r rune) bool { return !unicode.IsPrint(r) && r != ' ' }) >= 0:
-		return errorf(path, "must be one line without leading or trailing spaces, got %q", s.Store)
-	}
-	if p.Store != nil {
-		if err := p.Store(s.Store); err != nil {
-			return errorf(path, "%v", err)
-		}
+// validateStore catches only a Spec built in code without a store: a
+// store spec that does not parse never becomes a store.Spec.
+func validateStore(s *Spec) *fieldError {
+	if s.Store.Kind() == "" {
+		return errorf(field("store"), "required (e.g. %s)", DefaultStore)
 	}
 	return nil
 }

@@ -31,7 +31,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -142,7 +144,26 @@ func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (help bool, e
 		fs.Usage()
 		return true, nil
 	case err != nil:
+		if m := invalidValue.FindStringSubmatch(err.Error()); m != nil {
+			return false, badInput("%s: %s", fs.Name(), valueError(m[1], m[2], m[3]))
+		}
 		return false, badInput("%s: %v (bench %s -h lists the flags)", fs.Name(), err, fs.Name())
 	}
 	return false, nil
+}
+
+// invalidValue matches the flag package's message for a value a flag
+// refused: invalid value "VALUE" for flag -NAME: ERROR.
+var invalidValue = regexp.MustCompile(`(?s)^invalid value ("(?:[^"\\]|\\.)*") for flag -(\S+): (.*)$`)
+
+// valueError names a refused flag value as the user typed the flag
+// (--store): the value, unless the flag's own error quotes it already,
+// and the error without a prefix that repeats the flag's name (a
+// store.Spec's "store: bad spec …" for --store).
+func valueError(quotedValue, name, msg string) string {
+	msg = strings.TrimPrefix(msg, name+": ")
+	if value, err := strconv.Unquote(quotedValue); err == nil && !strings.Contains(msg, quotedValue) {
+		return fmt.Sprintf("--%s %s: %s", name, quoteShort(value), msg)
+	}
+	return fmt.Sprintf("--%s: %s", name, msg)
 }

@@ -36,7 +36,8 @@ type runFlags struct {
 	duration, warmup, thinkTime               time.Duration
 	ops                                       int64
 	count                                     int
-	store, arrival                            string
+	store                                     store.Spec // parsed with the flag
+	arrival                                   string
 	rate                                      float64
 	seed                                      int64
 	out, format                               string
@@ -59,7 +60,7 @@ func newRunFlagSet(stderr io.Writer) (*flag.FlagSet, *runFlags) {
 	fs.DurationVar(&f.warmup, "warmup", 0, "warm-up per run, not recorded (overrides the workload)")
 	fs.DurationVar(&f.thinkTime, "think-time", 0, "closed loop: pause between a worker's operations")
 	fs.IntVar(&f.count, "count", 0, "repetitions per (strategy, workload, concurrency)")
-	fs.StringVar(&f.store, "store", "", "store spec, e.g. sim:latency=1ms,dist=exp (overrides the workload)")
+	fs.TextVar(&f.store, "store", store.Spec{}, "store `SPEC`, e.g. sim:latency=1ms,dist=exp (overrides the workload)")
 	fs.StringVar(&f.arrival, "arrival", "", "closed or open loop (overrides the workload)")
 	fs.Float64Var(&f.rate, "rate", 0, "open loop: total operations per second")
 	fs.Int64Var(&f.seed, "seed", 0, "seed for key and operation sequences (overrides the workload)")
@@ -287,8 +288,8 @@ func planSweep(f *runFlags) (*runner.Sweep, string, error) {
 }
 
 // applyOverrides applies the flags given explicitly to spec and validates
-// the result (workload.Spec.Override names the field), then checks the
-// store spec.
+// the result (workload.Spec.Override names the field), then checks that
+// the store can be made at its path.
 func applyOverrides(spec *workload.Spec, f *runFlags) (*workload.Spec, error) {
 	var o workload.Overrides
 	if f.set["concurrency"] {
@@ -332,11 +333,7 @@ func applyOverrides(spec *workload.Spec, f *runFlags) (*workload.Spec, error) {
 			return nil, overrideError(out.Name, err, f.set)
 		}
 	}
-	storeSpec, err := out.StoreSpec()
-	if err != nil {
-		return nil, badInput("run: workload %s: %v", out.Name, err)
-	}
-	if err := store.CheckPath(storeSpec); err != nil {
+	if err := store.CheckPath(out.Store); err != nil {
 		flagOrWorkload := "workload " + out.Name
 		if f.set["store"] {
 			flagOrWorkload = "--store"
