@@ -270,8 +270,8 @@ type message struct {
 func (m message) Plot(c draw.Canvas, _ *plot.Plot) { c.FillText(m.style, c.Center(), m.text) }
 
 func addSeries(pl *plot.Plot, s Series, sty seriesStyle, yLog bool) error {
-	line := draw.LineStyle{Color: sty.Color, Width: vg.Points(1.6)}
-	glyph := draw.GlyphStyle{Color: sty.Color, Radius: vg.Points(3.2), Shape: sty.Shape}
+	line := lineStyle(sty, s.Dashed)
+	glyph := glyphStyle(sty, s.Dashed)
 	if len(s.Scatter) > 0 {
 		sc, err := plotter.NewScatter(xys(s.Scatter))
 		if err != nil {
@@ -310,6 +310,31 @@ func addSeries(pl *plot.Plot, s Series, sty seriesStyle, yLog bool) error {
 		pl.Add(sc)
 	}
 	return nil
+}
+
+// dashes is the dash pattern of a dashed series.
+var dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+
+func lineStyle(sty seriesStyle, dashed bool) draw.LineStyle {
+	l := draw.LineStyle{Color: sty.Color, Width: vg.Points(1.6)}
+	if dashed {
+		l.Dashes = dashes
+	}
+	return l
+}
+
+// glyphStyle marks a dashed series with a hollow marker, so that its
+// points differ from the solid series of the same strategy even where a
+// single point draws no line.
+func glyphStyle(sty seriesStyle, dashed bool) draw.GlyphStyle {
+	g := draw.GlyphStyle{Color: sty.Color, Radius: vg.Points(3.2), Shape: sty.Shape}
+	if dashed {
+		g.Shape = draw.RingGlyph{}
+		if _, ring := sty.Shape.(draw.RingGlyph); ring {
+			g.Shape = draw.CrossGlyph{}
+		}
+	}
+	return g
 }
 
 // drawable drops the points gonum cannot draw: NaN or infinite values, and

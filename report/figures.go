@@ -78,6 +78,9 @@ type Series struct {
 	// Markers is set.
 	Line    []Point
 	Markers bool
+	// Dashed draws the line dashed: a reference (the offered rate) or a
+	// second figure of the same strategy (service time beside latency).
+	Dashed bool
 	// Low and High, when set, give an error bar at every Line point.
 	Low, High []float64
 	// Scatter points are drawn as markers only.
@@ -234,48 +237,109 @@ func throughputFigure(w *Workload) Figure {
 		}
 		p.Series = append(p.Series, ser)
 	}
+	offered := offeredSeries(w)
+	if len(offered.Line) > 0 {
+		p.Series = append(p.Series, offered)
+		for _, pt := range offered.Line {
+			all = append(all, pt.Y)
+		}
+	}
 	p.YLog = preferLog(all, throughputSpanForLog)
 	caption := fmt.Sprintf("Throughput of %s against concurrency: median over the repetitions of each cell, bars from the slowest to the fastest repetition", w.Name)
+	if len(offered.Line) > 0 {
+		caption += "; the dashed grey line is the rate the open-loop schedule offered at each concurrency, so a strategy below it did not keep up (its queue, and its latency, grew during the window)"
+	}
 	if p.YLog {
 		caption += "; log scale on both axes, as the strategies differ by more than ×" + strconv.Itoa(throughputSpanForLog)
 	}
 	return Figure{Title: w.Name + ": throughput", Caption: caption + ".", Panels: []Panel{p}, Cols: 1}
 }
 
+// offeredLabel is the legend text of the offered-rate reference line.
+const offeredLabel = "offered"
+
+// offeredSpan is how far the offered-rate line reaches either side of a
+// concurrency level (a factor on the log axis): past the dodged markers,
+// so that a workload measured at one level still gets a visible line.
+const offeredSpan = 1.25
+
+// offeredSeries is the open-loop target rate per concurrency level (the
+// highest any strategy's cell there was offered; they are normally the
+// same), as a dashed line in no strategy's style; empty for closed loop.
+func offeredSeries(w *Workload) Series {
+	ser := Series{Label: offeredLabel, Dashed: true}
+	for _, n := range w.Concurrencies {
+		rate := 0.0
+		for _, c := range w.Cells {
+			if c.Concurrency == n && c.Offered.Median > rate {
+				rate = c.Offered.Median
+			}
+		}
+		if rate == 0 {
+			continue
+		}
+		x := float64(n)
+		ser.Line = append(ser.Line, Point{x / offeredSpan, rate}, Point{x * offeredSpan, rate})
+	}
+	return ser
+}
+
 func latencyFigure(w *Workload) Figure {
 	var all []float64
 	for _, c := range w.Cells {
-		all = append(all, c.P50.Median, c.P99.Median)
+		all = append(all, c.P50.Median, c.P99.Median, c.ServiceP50.Median, c.ServiceP99.Median)
 	}
 	scale, unit := timeUnitFor(positiveMax(all))
 	lo, hi := positiveRange(all)
 	var panels []Panel
+	service := false
 	for _, q := range []struct {
-		name string
-		of   func(Cell) Spread
-	}{{"p50", func(c Cell) Spread { return c.P50 }}, {"p99", func(c Cell) Spread { return c.P99 }}} {
+		name             string
+		latency, service func(Cell) Spread
+	}{
+		{"p50", func(c Cell) Spread { return c.P50 }, func(c Cell) Spread { return c.ServiceP50 }},
+		{"p99", func(c Cell) Spread { return c.P99 }, func(c Cell) Spread { return c.ServiceP99 }},
+	} {
 		p := Panel{
 			Title: q.name + " latency", XLabel: concurrencyLabel, YLabel: q.name + " latency (" + unit + ", log scale)",
 			XLog: true, YLog: true, XTicks: concurrencyTicks(w.Concurrencies),
 			YMin: lo / scale, YMax: hi / scale, Empty: "no latency recorded",
 		}
+		var services []Series
 		for _, s := range w.Strategies {
 			ser := Series{Strategy: s, Markers: true}
+			svc := Series{Strategy: s, Label: s + " " + serviceLabel, Markers: true, Dashed: true}
 			for _, c := range w.cellsOf(s) {
-				if v := q.of(c).Median; v > 0 {
+				if v := q.latency(c).Median; v > 0 {
 					ser.Line = append(ser.Line, Point{float64(c.Concurrency), v / scale})
+				}
+				if v := q.service(c).Median; v > 0 {
+					svc.Line = append(svc.Line, Point{float64(c.Concurrency), v / scale})
 				}
 			}
 			p.Series = append(p.Series, ser)
+			if len(svc.Line) > 0 {
+				services = append(services, svc)
+			}
+		}
+		if len(services) > 0 {
+			service = true
+			p.Title = q.name + " latency and service time"
+			p.YLabel = q.name + " (" + unit + ", log scale)"
+			p.Series = append(p.Series, services...)
 		}
 		panels = append(panels, p)
 	}
-	return Figure{
-		Title:   w.Name + ": latency",
-		Caption: fmt.Sprintf("Median (p50) and 99th-percentile (p99) latency of %s against concurrency, over all operations: median over the repetitions of each cell.", w.Name),
-		Panels:  panels, Cols: 2,
+	caption := fmt.Sprintf("Median (p50) and 99th-percentile (p99) latency of %s against concurrency, over all operations: median over the repetitions of each cell.", w.Name)
+	if service {
+		caption += " Open loop: latency (solid) counts from each operation's intended start on the schedule, so it includes the time spent queued behind a server that fell behind; service time (dashed, same colour) counts from its actual start. Where the two part, the strategy did not keep up with the offered rate."
 	}
+	return Figure{Title: w.Name + ": latency", Caption: caption, Panels: panels, Cols: 2}
 }
+
+// serviceLabel follows a strategy's name in the legend of its service-time
+// series.
+const serviceLabel = "service"
 
 // spectrumTicks label 1/(1−p) as the percentile p.
 var spectrumTicks = []Tick{

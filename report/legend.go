@@ -13,8 +13,8 @@ import (
 type legendEntry struct {
 	Label, Strategy string
 	Style           seriesStyle
-	// Line, Marker and Swatch say how the thumbnail is drawn.
-	Line, Marker, Swatch bool
+	// Line, Dashed, Marker and Swatch say how the thumbnail is drawn.
+	Line, Dashed, Marker, Swatch bool
 }
 
 // Legend geometry, in points.
@@ -48,6 +48,7 @@ func legendEntries(f Figure, st map[string]seriesStyle, order []string) []legend
 			}
 			e := add(s.label(), s.Strategy)
 			e.Line = e.Line || len(s.Line) > 0
+			e.Dashed = e.Dashed || s.Dashed
 			e.Marker = e.Marker || s.Markers || len(s.Scatter) > 0 || len(s.Line) == 1
 		}
 		for _, b := range p.Bars {
@@ -120,9 +121,9 @@ func drawThumb(c draw.Canvas, e legendEntry, x, y vg.Length) {
 		return
 	}
 	if e.Line {
-		c.StrokeLine2(draw.LineStyle{Color: e.Style.Color, Width: vg.Points(1.6)}, x, y, x+vg.Points(legendThumb), y)
+		c.StrokeLine2(lineStyle(e.Style, e.Dashed), x, y, x+vg.Points(legendThumb), y)
 	}
 	if e.Marker {
-		c.DrawGlyph(draw.GlyphStyle{Color: e.Style.Color, Radius: vg.Points(3.2), Shape: e.Style.Shape}, vg.Point{X: mid, Y: y})
+		c.DrawGlyph(glyphStyle(e.Style, e.Dashed), vg.Point{X: mid, Y: y})
 	}
 }
