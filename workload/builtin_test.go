@@ -165,7 +165,11 @@ func TestSuiteBudgets(t *testing.T) {
 			t.Errorf("%d workloads", len(specs))
 		}
 		for _, s := range specs {
-			if !slices.Equal(s.Concurrency, []int{1, 8}) || s.Count != 1 || s.Duration != 100*time.Millisecond || s.Warmup != 20*time.Millisecond {
+			// Windows of 100 ms, longer where a workload completes
+			// fewer than the runner's 100 operations in one (the
+			// budget below still holds).
+			offWindow := s.Duration < 100*time.Millisecond || s.Duration > 200*time.Millisecond
+			if !slices.Equal(s.Concurrency, []int{1, 8}) || s.Count != 1 || offWindow || s.Warmup != 20*time.Millisecond {
 				t.Errorf("%s: %v %d %v %v", s.Name, s.Concurrency, s.Count, s.Duration, s.Warmup)
 			}
 		}
