@@ -247,7 +247,7 @@ func throughputFigure(w *Workload) Figure {
 	p.YLog = preferLog(all, throughputSpanForLog)
 	caption := fmt.Sprintf("Throughput of %s against concurrency: median over the repetitions of each cell, bars from the slowest to the fastest repetition", w.Name)
 	if len(offered.Line) > 0 {
-		caption += "; the dashed grey line is the rate the open-loop schedule offered at each concurrency, so a strategy below it did not keep up (its queue, and its latency, grew during the window)"
+		caption += "; the dashed grey line is the rate the open-loop schedule offered at each concurrency, so a strategy well below it did not keep up (its queue, and its latency, grew during the window)"
 	}
 	if p.YLog {
 		caption += "; log scale on both axes, as the strategies differ by more than ×" + strconv.Itoa(throughputSpanForLog)
@@ -332,7 +332,7 @@ func latencyFigure(w *Workload) Figure {
 	}
 	caption := fmt.Sprintf("Median (p50) and 99th-percentile (p99) latency of %s against concurrency, over all operations: median over the repetitions of each cell.", w.Name)
 	if service {
-		caption += " Open loop: latency (solid) counts from each operation's intended start on the schedule, so it includes the time spent queued behind a server that fell behind; service time (dashed, same colour) counts from its actual start. Where the two part, the strategy did not keep up with the offered rate."
+		caption += " Open loop: latency (solid) counts from each operation's intended start on the schedule, so it includes the time spent queued behind a server that fell behind; service time (dashed, same colour) counts from its actual start. The gap between the two is queueing: for a free worker, or behind a strategy that did not keep up with the offered rate."
 	}
 	return Figure{Title: w.Name + ": latency", Caption: caption, Panels: panels, Cols: 2}
 }
