@@ -8,14 +8,22 @@ import (
 
 // TestLittlesLawCountsTimeOutsideOperations: a closed-loop client is in an
 // operation, in its think time or in the harness between operations, so
-// the check counts think time, and lets the harness's own work between
+// the check counts think time, lets the harness's own work between
 // operations (at most littlesLawHarnessGap of CPU each) account for a
-// ratio below 0.9; clients that spent more than that outside operations,
-// or more operations in flight than clients, are still a warning.
+// ratio below 0.9, and the operations cut by the window's edges (up to the
+// slowest one's share of the window) for a ratio off 1 either way; clients
+// that spent more than that outside operations, or more operations in
+// flight than that allows, are still a warning.
 func TestLittlesLawCountsTimeOutsideOperations(t *testing.T) {
 	// withCPU sets the CPU time per operation of r, in ns.
 	withCPU := func(r *results.Run, ns float64) {
 		r.Process = results.Process{CPUUserS: ns * float64(r.Ops) / 1e9}
+	}
+	// withMax sets the slowest operation of r, in ns.
+	withMax := func(r *results.Run, ns int64) {
+		all := r.Latency["all"]
+		all.MaxNs = ns
+		r.Latency = map[string]results.Latency{"all": all}
 	}
 	tests := []struct {
 		name string
@@ -54,6 +62,33 @@ func TestLittlesLawCountsTimeOutsideOperations(t *testing.T) {
 			r.LittlesLawRatio = 1.2
 			withCPU(r, 250)
 		}, 1},
+		// The window is 1 s: an operation of 250 ms straddling an edge
+		// moves the ratio by up to 0.25 either way.
+		{"slow operations at the window's start", func(r *results.Run) {
+			r.LittlesLawRatio = 1.35
+			withMax(r, 250e6)
+		}, 0},
+		{"more than the window's start explains", func(r *results.Run) {
+			r.LittlesLawRatio = 1.35
+			withMax(r, 240e6)
+		}, 1},
+		{"slow operations at the window's end", func(r *results.Run) {
+			r.LittlesLawRatio = 0.65
+			withMax(r, 250e6)
+			withCPU(r, 20e3)
+		}, 0},
+		// 1 − 0.1 − 0.5 = 40% outside operations, 8 µs of 20: not the
+		// harness.
+		{"more than the window's end explains", func(r *results.Run) {
+			r.LittlesLawRatio = 0.5
+			withMax(r, 100e6)
+			withCPU(r, 20e3)
+		}, 1},
+		{"the window's end and the harness together", func(r *results.Run) {
+			r.LittlesLawRatio = 0.5
+			withMax(r, 100e6)
+			withCPU(r, 2.4e3) // 40% of 2.4 µs: 0.96 µs
+		}, 0},
 		{"open loop is not checked", func(r *results.Run) {
 			r.LittlesLawRatio, r.Arrival = 0.2, "open"
 			withCPU(r, 20e3)

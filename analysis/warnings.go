@@ -33,9 +33,9 @@ const (
 	// significance (4 per side).
 	KindFewSamples = "few-samples"
 	// KindLittlesLaw: closed loop, throughput × (mean latency + think
-	// time) / concurrency is above 1.1, or below 0.9 by more than the
-	// harness's own work between operations explains: the harness
-	// mismeasures (see littlesLawCaveat).
+	// time) / concurrency is off 1 by more than 0.1, the operations cut
+	// by the window's edges and, below 1, the harness's own work between
+	// operations explain: the harness mismeasures (see littlesLawCaveat).
 	KindLittlesLaw = "littles-law"
 	// KindStoreLatency: the realised store latency (mean) is off the
 	// configured one by more than 10% and 100µs.
@@ -165,37 +165,49 @@ func runWarnings(r results.Run) []Warning {
 	return ws
 }
 
-// littlesLawCaveat checks Little's law on a closed-loop run: every client
-// is always inside an operation, in its think time, or in the harness
-// between two operations, so throughput × (mean latency + think time) /
-// concurrency is 1 less the share of the clients' time the harness took.
-// Above 1.1 more operations were in flight than there are clients; below
-// 0.9 the harness's share is checked: for clients that compute, the share of
-// their time outside operations is about the share of their CPU time, so
-// (1 − ratio) × CPU per operation estimates the harness's CPU per
-// operation. Within littlesLawHarnessGap that is the harness's own work,
-// which operations of a few hundred nanoseconds cannot dwarf (the
-// throughput then counts it, as any benchmark loop's does); beyond it
-// clients were missing, stalled or mismeasured. It returns "" when the law
-// holds, or what is wrong.
+// littlesLawCaveat checks Little's law on a closed-loop run. Every client
+// is always inside an operation, in its think time or in the harness
+// between two operations, and the ratio sums the latencies of the
+// operations that ended inside the window, so
+//
+//	ratio + think share = 1 − harness share + (A − B) / (N × window)
+//
+// where A is the part before the window of each client's operation that
+// straddles its start, and B the part inside the window of each client's
+// operation that straddles its end (drained, so not summed): each between 0
+// and N × the slowest operation. The edges thus move the ratio by up to
+// the slowest operation's share of the window, either way, and no more
+// than that (nor 0.1 of tolerance) is a mismeasurement when it is above 1.
+// Below 1 the rest is the harness's share: for clients that compute, the
+// share of their time outside operations is about the share of their CPU
+// time, so (that share) × CPU per operation estimates the harness's CPU
+// per operation. Within littlesLawHarnessGap that is the harness's own
+// work, which operations of a few hundred nanoseconds cannot dwarf (their
+// throughput counts it, as any benchmark loop's does); beyond it clients
+// were missing, stalled or mismeasured. It returns "" when the law holds,
+// or what is wrong.
 func littlesLawCaveat(r results.Run) string {
 	if !closedLoop(r) || r.LittlesLawRatio == 0 || r.Concurrency <= 0 {
 		return ""
 	}
 	ratio := r.LittlesLawRatio + CompletionRate(r)*float64(r.ThinkTimeNs)/1e9/float64(r.Concurrency)
+	edges := 0.0
+	if r.DurationS > 0 {
+		edges = float64(r.Latency[overallLatency].MaxNs) / 1e9 / r.DurationS
+	}
 	switch {
-	case ratio > littlesLawHigh:
-		return fmt.Sprintf("Little's law ratio %.2f above %.1f: throughput × (mean latency + think time) is more than the %d clients, the harness mismeasures",
-			ratio, littlesLawHigh, r.Concurrency)
-	case ratio >= littlesLawLow:
+	case ratio > littlesLawHigh+edges:
+		return fmt.Sprintf("Little's law ratio %.2f above %.1f: throughput × (mean latency + think time) is more than the %d clients, beyond what operations cut by the window's edges add (at most %.2f, the slowest operation's share of the window): the harness mismeasures",
+			ratio, littlesLawHigh, r.Concurrency, edges)
+	case ratio >= littlesLawLow-edges:
 		return ""
 	}
-	cpuPerOp := CPUPerOp.Value(r) * 1e9
-	if harness := (1 - ratio) * cpuPerOp; harness <= float64(littlesLawHarnessGap) {
+	outside := 1 - edges - ratio // the clients' share outside operations, at least
+	if harness := outside * CPUPerOp.Value(r) * 1e9; harness <= float64(littlesLawHarnessGap) {
 		return ""
 	}
-	return fmt.Sprintf("Little's law ratio %.2f below %.1f: the clients spent %.0f%% of their time outside operations, more than the harness's own work between operations (≤ %v of CPU each) explains: clients were missing, stalled or mismeasured",
-		ratio, littlesLawLow, 100*(1-ratio), littlesLawHarnessGap)
+	return fmt.Sprintf("Little's law ratio %.2f below %.1f: the clients spent at least %.0f%% of their time outside operations, more than the harness's own work between operations (≤ %v of CPU each) and the window's edges explain: clients were missing, stalled or mismeasured",
+		ratio, littlesLawLow, 100*outside, littlesLawHarnessGap)
 }
 
 func cellWarnings(k CellKey, runs []results.Run) []Warning {

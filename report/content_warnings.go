@@ -121,16 +121,59 @@ func mergeMessages(messages []string) (string, bool) {
 	for suffix < shortest-prefix && allEqual(words, func(w []string) string { return w[len(w)-1-suffix] }) {
 		suffix++
 	}
-	// Merge only messages that are mostly the same words.
+	// Merge only messages that are mostly the same words and differ in
+	// one place: messages that differ in two places further apart (a
+	// figure and the window it is compared with) would list the words
+	// between them once per message.
 	if 2*(prefix+suffix) < shortest {
 		return "", false
 	}
 	var middles []string
 	for _, w := range words {
-		middles = append(middles, strings.Join(w[prefix:len(w)-suffix], " "))
+		middle := w[prefix : len(w)-suffix]
+		if len(middle) > maxMergedWords {
+			return "", false
+		}
+		middles = append(middles, strings.Join(middle, " "))
 	}
-	parts := slices.Concat(words[0][:prefix], []string{strings.Join(middles, ", ")}, words[0][len(words[0])-suffix:])
+	// Punctuation every middle shares stays outside the list:
+	// "(p99 90ms, 130ms)", not "(p99 90ms), 130ms)".
+	lead, trail := commonAffixes(middles)
+	for i, m := range middles {
+		middles[i] = m[len(lead) : len(m)-len(trail)]
+	}
+	list := lead + strings.Join(middles, ", ") + trail
+	parts := slices.Concat(words[0][:prefix], []string{list}, words[0][len(words[0])-suffix:])
 	return strings.Join(slices.DeleteFunc(parts, func(p string) bool { return p == "" }), " "), true
+}
+
+// maxMergedWords is the most words a merged message may differ by: a
+// figure with its unit and sign ("1.2ms is +21%").
+const maxMergedWords = 3
+
+// commonAffixes are the brackets and separators every one of ms starts
+// with and ends with (signs, points and units belong to the figures).
+func commonAffixes(ms []string) (lead, trail string) {
+	punct := func(b byte) bool { return strings.IndexByte("()[]{},;:", b) >= 0 }
+	shortest := slices.MinFunc(ms, func(a, b string) int { return len(a) - len(b) })
+	l := 0
+	for l < len(shortest) && punct(shortest[l]) && allSame(ms, func(m string) byte { return m[l] }) {
+		l++
+	}
+	t := 0
+	for t < len(shortest)-l && punct(shortest[len(shortest)-1-t]) && allSame(ms, func(m string) byte { return m[len(m)-1-t] }) {
+		t++
+	}
+	return shortest[:l], shortest[len(shortest)-t:]
+}
+
+func allSame(ms []string, at func(string) byte) bool {
+	for _, m := range ms[1:] {
+		if at(m) != at(ms[0]) {
+			return false
+		}
+	}
+	return true
 }
 
 func allEqual(words [][]string, at func([]string) string) bool {

@@ -126,6 +126,21 @@ func TestCellWarningTexts(t *testing.T) {
 			w(1, "run", "Little's law ratio 0.85 is outside 0.9–1.1"),
 		}, []string{"repetition 1: only 13 operations measured: percentiles are coarse", "repetition 1: Little's law ratio 0.85 is outside 0.9–1.1"}},
 		{"cell-wide", []analysis.Warning{w(-1, "spread", "throughput varies by 32%")}, []string{"throughput varies by 32%"}},
+		{"brackets around the figures stay outside the list", []analysis.Warning{
+			w(1, "run", "the slowest operations (p99 190ms) last more than half the 250ms measured window"),
+			w(4, "run", "the slowest operations (p99 130ms) last more than half the 250ms measured window"),
+		}, []string{"repetitions 1, 4: the slowest operations (p99 190ms, 130ms) last more than half the 250ms measured window"}},
+		{"figures differing in two places stay apart", []analysis.Warning{
+			w(1, "run", "the slowest operations (p99 230ms) last more than half the 290ms measured window, whose edges cut them and bias throughput; lengthen --duration"),
+			w(3, "run", "the slowest operations (p99 180ms) last more than half the 250ms measured window, whose edges cut them and bias throughput; lengthen --duration"),
+		}, []string{
+			"repetition 1: the slowest operations (p99 230ms) last more than half the 290ms measured window, whose edges cut them and bias throughput; lengthen --duration",
+			"repetition 3: the slowest operations (p99 180ms) last more than half the 250ms measured window, whose edges cut them and bias throughput; lengthen --duration",
+		}},
+		{"a figure with its sign", []analysis.Warning{
+			w(1, "store-latency", "realised store latency mean 1.2ms is +21% off the configured mean 1ms"),
+			w(2, "store-latency", "realised store latency mean 2.55ms is +155% off the configured mean 1ms"),
+		}, []string{"repetitions 1, 2: realised store latency mean 1.2ms is +21%, 2.55ms is +155% off the configured mean 1ms"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
