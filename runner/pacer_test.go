@@ -2,6 +2,8 @@ package runner
 
 import (
 	"context"
+	"math"
+	"math/rand/v2"
 	"testing"
 	"time"
 )
@@ -73,5 +75,77 @@ func TestPaceFeedsDueTimes(t *testing.T) {
 				t.Errorf("op %d due %d ns after the first, want %d ms", h, d, h)
 			}
 		}
+	}
+}
+
+// TestUniformPacerDueTimes: the h-th operation is due at h/Rate, so the
+// wait is that less the time elapsed — negative when the schedule is
+// behind — and a rate of zero or less ends the schedule.
+func TestUniformPacerDueTimes(t *testing.T) {
+	p := UniformPacer{Rate: 1000}
+	for _, tc := range []struct {
+		elapsed time.Duration
+		hits    uint64
+		want    time.Duration
+	}{
+		{0, 0, 0},
+		{0, 5, 5 * time.Millisecond},
+		{2 * time.Millisecond, 5, 3 * time.Millisecond},
+		{7 * time.Millisecond, 5, -2 * time.Millisecond},
+	} {
+		if wait, stop := p.Pace(tc.elapsed, tc.hits); stop || wait != tc.want {
+			t.Errorf("operation %d after %s: due in %s (stop %v), want %s", tc.hits, tc.elapsed, wait, stop, tc.want)
+		}
+	}
+	for _, rate := range []float64{0, -1} {
+		if _, stop := (UniformPacer{Rate: rate}).Pace(0, 1); !stop {
+			t.Errorf("rate %v must stop the schedule", rate)
+		}
+	}
+}
+
+// TestPoissonGaps: the gaps are the seeded exponential draws scaled to
+// the rate, one per operation, however the operations are asked for: the
+// h-th operation is due at the sum of the first h gaps. A run's schedule
+// repeats with its seed and repetition, and another repetition has another.
+func TestPoissonGaps(t *testing.T) {
+	const rate = 500
+	draws := rand.New(rand.NewPCG(7, 2))
+	due := make([]time.Duration, 12)
+	for h := 1; h < len(due); h++ {
+		due[h] = due[h-1] + time.Duration(draws.ExpFloat64()*1e9/rate)
+	}
+	p := newPacer("poisson", rate, 7, 2)
+	for _, h := range []uint64{0, 1, 2, 5, 5, 11} {
+		if wait, stop := p.Pace(time.Millisecond, h); stop || wait != due[h]-time.Millisecond {
+			t.Errorf("operation %d due in %s (stop %v), want %s", h, wait, stop, due[h]-time.Millisecond)
+		}
+	}
+	// Ten thousand gaps average 1/rate within a few percent.
+	if wait, _ := newPacer("poisson", rate, 7, 2).Pace(0, 10_000); math.Abs(wait.Seconds()/10_000*rate-1) > 0.05 {
+		t.Errorf("10,000 operations due after %s, want about %s", wait, 10_000*time.Second/rate)
+	}
+	other, _ := newPacer("poisson", rate, 7, 3).Pace(0, 5)
+	if other == due[5] {
+		t.Errorf("repetitions 2 and 3 have the same schedule")
+	}
+}
+
+// TestPaceStopsAtTheWindowsClose: an operation due exactly when the window
+// closes is not scheduled: the window is [t0, t1).
+func TestPaceStopsAtTheWindowsClose(t *testing.T) {
+	// An unbuffered schedule: the pacer cannot reach operation 3 before the
+	// window's close is set, right after operation 0 is taken.
+	r := &run{clock: newClock(), sched: make(chan int64)}
+	r.clock.epoch -= int64(time.Second)
+	go r.pace(context.Background(), stepPacer{r: r, closeAt: 99})
+	first := <-r.sched
+	r.t1.Store(first + 3*int64(time.Millisecond))
+	got := []int64{first}
+	for intended := range r.sched {
+		got = append(got, intended)
+	}
+	if len(got) != 3 {
+		t.Errorf("window closing at operation 3's due time: %d operations scheduled, want 3", len(got))
 	}
 }

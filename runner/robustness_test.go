@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -417,5 +418,52 @@ func TestCheckViewReadsThroughFaults(t *testing.T) {
 	}
 	if _, err := view.Get(ctx, "ctx/missing"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Get of a missing key: err %v, want ErrNotFound", err)
+	}
+}
+
+// countingGets counts the Gets that reach the store.
+type countingGets struct {
+	store.Store
+	gets atomic.Int64
+}
+
+func (s *countingGets) Get(ctx context.Context, key string) ([]byte, error) {
+	s.gets.Add(1)
+	return s.Store.Get(ctx, key)
+}
+
+// TestCheckViewPrefetchesAListing: the first Get of a listed key fetches
+// the whole listing at once, and each later Get of a listed key is served
+// from it without a store call; once served, a key is read from the store
+// again (the check may read it after a change).
+func TestCheckViewPrefetchesAListing(t *testing.T) {
+	raw, err := store.Open("memory")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	ctx := context.Background()
+	for _, k := range []string{"ctx/a", "ctx/b", "ctx/c"} {
+		if err := raw.Put(ctx, k, []byte(k)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	counted := &countingGets{Store: raw}
+	view := newCheckView(counted)
+	keys, err := view.List(ctx, "ctx/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, k := range keys {
+		if v, err := view.Get(ctx, k); err != nil || string(v) != k {
+			t.Errorf("Get(%s) = %q, %v", k, v, err)
+		}
+		if got := counted.gets.Load(); got != 3 {
+			t.Errorf("after %d Gets of a 3-key listing, %d store reads, want 3", i+1, got)
+		}
+	}
+	view.Get(ctx, "ctx/a")
+	if got := counted.gets.Load(); got != 4 {
+		t.Errorf("a key read again after it was served: %d store reads, want 4", got)
 	}
 }

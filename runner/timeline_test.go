@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"math"
 	"testing"
 	"time"
 )
@@ -57,5 +58,31 @@ func TestTimelineHandOver(t *testing.T) {
 	tl.finish()
 	if n := len(tl.points); n != 4 || tl.points[3].Ops != 7 {
 		t.Errorf("tail: %d points, last with %d operations; want 4, 7", n, tl.points[n-1].Ops)
+	}
+}
+
+// TestTimelineTailAndCPU: a tail of three quarters of an interval is long
+// enough to be a point; a point's CPU time counts from the window's start.
+func TestTimelineTailAndCPU(t *testing.T) {
+	r := &run{rec: newRecorder(1, 1, false)}
+	// The window began after an hour of CPU: a point counts from there.
+	ru0 := readRusage()
+	ru0.user += time.Hour
+	tl := newTimeline(r, ru0)
+	s := r.rec.shardOf(0)
+	for range 5 {
+		s.record(false, r.epoch.Load(), 0, 2e6, 0)
+	}
+	r.pause(&worker{shard: s})
+	tl.last = time.Now().Add(-timelineInterval * 3 / 4)
+	tl.finish()
+	if len(tl.points) != 1 || tl.points[0].Ops != 5 {
+		t.Fatalf("a tail of 3/4 of an interval: points %+v, want one of 5 operations", tl.points)
+	}
+	if want := (readRusage().total() - ru0.total()).Seconds(); math.Abs(tl.points[0].CPUS-want) > 1 {
+		t.Errorf("CPU time %v s since the window began, want %v", tl.points[0].CPUS, want)
+	}
+	if p := tl.points[0]; p.Goroutines <= 0 || p.HeapBytes <= 0 || tl.goroutinesPeak < p.Goroutines || tl.heapPeak <= 0 || tl.rssPeak <= 0 {
+		t.Errorf("gauges: %+v, peaks %d goroutines, %d heap, %d RSS", p, tl.goroutinesPeak, tl.heapPeak, tl.rssPeak)
 	}
 }
