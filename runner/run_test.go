@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"lockbench/ctxsys"
 	"lockbench/impl"
 	"lockbench/results"
+	"lockbench/workload"
 )
 
 // probe is a strategy (sharded underneath) that counts what the run asks
@@ -137,5 +139,52 @@ func TestWaitWorkers(t *testing.T) {
 	stuck := &run{allDone: make(chan struct{})}
 	if stuck.waitWorkers(0) || stuck.waitWorkers(time.Millisecond) {
 		t.Error("workers still running: done")
+	}
+}
+
+// TestRunStatus: how a run that went through every phase ends — ok,
+// failed when every one of its operations failed (and only then), or
+// interrupted — and how one cut short in a phase ends.
+func TestRunStatus(t *testing.T) {
+	p := Params{Strategy: "s", Spec: &workload.Spec{Name: "w"}, Concurrency: 1, Repetition: 1}
+	for _, tc := range []struct {
+		ops, failed int64
+		interrupted bool
+		status      string
+		err         error
+	}{
+		{ops: 0, status: results.StatusOK},
+		{ops: 5, failed: 4, status: results.StatusOK},
+		{ops: 5, failed: 5, status: results.StatusFailed, err: ErrAllFailed},
+		{ops: 5, failed: 5, interrupted: true, status: results.StatusInterrupted, err: context.Canceled},
+	} {
+		r := newRun(p)
+		r.res.Ops, r.res.FailedOps, r.interrupted = tc.ops, tc.failed, tc.interrupted
+		res, err := r.result()
+		if res.Status != tc.status || !errors.Is(err, tc.err) || (tc.err == nil) != (err == nil) {
+			t.Errorf("%d of %d failed, interrupted %v: status %q, err %v; want %q, %v", tc.failed, tc.ops, tc.interrupted, res.Status, err, tc.status, tc.err)
+		}
+	}
+
+	cut, cancel := context.WithCancel(context.Background())
+	cancel()
+	boom := errors.New("boom")
+	for _, tc := range []struct {
+		ctx    context.Context
+		err    error
+		status string
+		want   error
+		reason string
+	}{
+		{context.Background(), boom, results.StatusFailed, boom, "boom"},
+		{cut, boom, results.StatusInterrupted, context.Canceled, "interrupted by signal during preload, before the measured phase"},
+		{cut, fmt.Errorf("%w: no operation completed", ErrStalled), results.StatusFailed, ErrStalled, "run stalled: no operation completed"},
+	} {
+		r := newRun(p)
+		r.phase = phasePreload
+		res, err := r.abort(tc.ctx, tc.err)
+		if res.Status != tc.status || !errors.Is(err, tc.want) || !strings.Contains(res.Reason, tc.reason) {
+			t.Errorf("abort(%v): status %q (%s), err %v; want %q (%s), %v", tc.err, res.Status, res.Reason, err, tc.status, tc.reason, tc.want)
+		}
 	}
 }
