@@ -56,8 +56,14 @@ import (
 
 // Bottlenecks fills r's Resources, Bottleneck, BoundRatio and WhatIf from its
 // figures; gomaxprocs is the number of CPUs the run could use. A run that
-// did not finish, or completed nothing, is left alone.
+// did not finish, or completed nothing, is left alone, and so is a run with
+// locks whose figures were not measured (LocksMeasured): without them the
+// analysis would see no lock at all, name another resource the bottleneck
+// and say no lock is held across I/O.
 func Bottlenecks(r *results.Run, gomaxprocs int) {
+	if len(r.Locks) > 0 && !LocksMeasured(*r) {
+		return
+	}
 	rs := Resources(*r, gomaxprocs)
 	if len(rs) == 0 {
 		return
@@ -160,7 +166,7 @@ func Resources(r results.Run, gomaxprocs int) []results.Resource {
 // noQueueing returns R₀, the response time of an operation without
 // queueing. It is the response time N/X − Z less the mean lock wait (the
 // queueing the locks measured) — unless the CPUs
-// are at least half busy or the store has a pool, where operations also
+// or the store's pool are at least half busy, where operations also
 // queue outside locks (for a CPU, for a pool slot) and that estimate would
 // keep the queueing: then it is the smaller of it and the sum of the
 // demands of the resources an operation does not hold at once, CPU time

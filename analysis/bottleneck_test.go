@@ -217,3 +217,34 @@ func TestCheckBounds(t *testing.T) {
 		t.Errorf("idle: %+v, want 1 run failing at 0.7", c.Idle)
 	}
 }
+
+// TestUninstrumentedLocksLeftAlone: a run with lock instrumentation off
+// lists its locks with zero figures. Its analysis would see no lock, name
+// the clients and say no lock is held across I/O; it is left alone, and its
+// lock figures per operation are NaN, not zero. A run with measured locks,
+// even one never taken in the window, and a run without locks are analysed.
+func TestUninstrumentedLocksLeftAlone(t *testing.T) {
+	off := closedRun(4, 1000, 4e6)
+	off.Locks["manager.contexts"] = results.Lock{Scope: results.ScopeMapWide, Count: 1}
+	analysis.Bottlenecks(&off, 2)
+	if off.Bottleneck != nil || off.Resources != nil || analysis.LocksMeasured(off) {
+		t.Errorf("uninstrumented run analysed: bottleneck %+v, resources %+v", off.Bottleneck, off.Resources)
+	}
+	for _, m := range []analysis.Metric{analysis.LockWaitPerOp, analysis.HeldIOMapWidePerOp, analysis.HeldIOPerKeyPerOp} {
+		if v := m.Value(off); !math.IsNaN(v) {
+			t.Errorf("%s of an uninstrumented run = %v, want NaN", m.Name, v)
+		}
+	}
+
+	idle := closedRun(4, 1000, 4e6)
+	idle.Locks["manager.contexts"] = lockHeld(0, 0, 0)
+	analysis.Bottlenecks(&idle, 2)
+	if idle.Bottleneck == nil || !analysis.LocksMeasured(idle) || analysis.LockWaitPerOp.Value(idle) != 0 {
+		t.Errorf("instrumented run with an idle lock: bottleneck %+v, lock wait %v", idle.Bottleneck, analysis.LockWaitPerOp.Value(idle))
+	}
+	none := closedRun(4, 1000, 4e6)
+	analysis.Bottlenecks(&none, 2)
+	if none.Bottleneck == nil {
+		t.Error("a run without locks was not analysed")
+	}
+}

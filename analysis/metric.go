@@ -157,9 +157,10 @@ var (
 )
 
 // LockWaitPerOpOf is the wait for the lock named name per operation, in
-// seconds; every lock summed when name is "". NaN without operations.
+// seconds; every lock summed when name is "". NaN without operations or
+// without measured lock figures (LocksMeasured).
 func LockWaitPerOpOf(r results.Run, name string) float64 {
-	if r.Ops <= 0 {
+	if r.Ops <= 0 || !LocksMeasured(r) {
 		return math.NaN()
 	}
 	var waitNs int64
@@ -182,8 +183,25 @@ func PerKeyLock(name string, l results.Lock) bool {
 	return strings.HasSuffix(name, ".keys")
 }
 
+// LocksMeasured reports whether r's lock figures are measurements. A run
+// with lock instrumentation off (bench run --no-instrument, or
+// runner.Options.Instrument false) still lists its locks by name, but with
+// every figure zero and no writer figures: there a zero means "not
+// measured", not "never waited" or "never held across I/O". A run without
+// any lock has no lock figure either.
+func LocksMeasured(r results.Run) bool {
+	for _, l := range r.Locks {
+		// Writers is set for every lock of an instrumented run; files
+		// written before it was recorded have counts instead.
+		if l.Writers != nil || l.Acquisitions > 0 || l.HoldTotalNs > 0 || l.WaitTotalNs > 0 || l.HeldIONs > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 func heldIOPerOp(r results.Run, perKey bool) float64 {
-	if r.Ops <= 0 || len(r.Locks) == 0 {
+	if r.Ops <= 0 || !LocksMeasured(r) {
 		return math.NaN()
 	}
 	var ns int64

@@ -49,11 +49,12 @@ func recordedCPU(r results.Run) float64 {
 	return analysis.CPUPerOp.Value(r)
 }
 
-// withLocks leaves a figure out of runs without lock figures
-// (--no-instrument): zero lock wait is a finding only when measured.
+// withLocks leaves a figure out of runs without measured lock figures
+// (--no-instrument lists the locks with zeros): zero lock wait is a
+// finding only when measured.
 func withLocks(value func(results.Run) float64) func(results.Run) float64 {
 	return func(r results.Run) float64 {
-		if len(r.Locks) == 0 {
+		if !analysis.LocksMeasured(r) {
 			return math.NaN()
 		}
 		return value(r)

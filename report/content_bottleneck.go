@@ -17,7 +17,7 @@ func bottleneckSection(d *document, w *Workload, figs map[string]Figure) {
 		analysed = analysed || b.Name != ""
 	}
 	if !analysed {
-		d.text("The runs carry no bottleneck analysis (a results file written before it, or no operation completed).")
+		d.text("The runs carry no bottleneck analysis (a results file written before it, no operation completed, or locks not instrumented).")
 		return
 	}
 	d.text("Every run's resources under the operational laws: each lock an exclusive server for its writers, a striped lock family as a whole and its hottest stripe alone, the store (a delay centre, or a pool), the CPUs, and the clients, bounded by N/(R₀ + Z) with R₀ the response time without queueing.",
