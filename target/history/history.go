@@ -3,12 +3,16 @@
 // linearizability with a porcupine model. It is the easy way for a target
 // of one's own to be a target.Checker:
 //
-//	rec := history.New(d.Clients)
+//	if d.History { rec = history.New(d.Clients) }
 //	… Client(w) returns rec.Client(w, func(ctx, op, key) (in, out any, err error) { … })
 //	… Check returns rec.Check(model, in.OutDir, in.RunName) plus its own anomalies
 //
 // A Recorder keeps one buffer per client and takes no shared lock on the
-// operation path, so recording does not become a lock under test.
+// operation path, so recording does not become a lock under test. It keeps
+// every operation of the run, warm-up included (the runner reports each
+// one to an Observer), so its memory grows with the run's length: make one
+// only when Deps.History asks for it (bench run --history), as
+// examples/quota does, and keep the workload short.
 package history
 
 import (
