@@ -334,9 +334,14 @@ func Stress(tg *target.Target, s target.Strategy, opt Options) (results.Consiste
 	if err := h.preload(ctx, opt.Keys, opt.Mix); err != nil {
 		return results.Consistency{}, fmt.Errorf("targettest: preload: %w", err)
 	}
+	// One client per worker, asked for once (target.System's contract);
+	// worker 0's reads the keys back at the end.
+	clients := make([]target.Client, opt.Workers)
+	for w := range clients {
+		clients[w] = h.sys.Client(w)
+	}
 	var wg sync.WaitGroup
-	for w := range opt.Workers {
-		c := h.sys.Client(w)
+	for w, c := range clients {
 		rng := rand.New(rand.NewPCG(opt.Seed, uint64(w)))
 		wg.Add(1)
 		go func() {
@@ -349,6 +354,6 @@ func Stress(tg *target.Target, s target.Strategy, opt Options) (results.Consiste
 		}()
 	}
 	wg.Wait()
-	h.readBack(ctx, tg, h.sys.Client(0), opt.Mix, opt.Keys)
+	h.readBack(ctx, tg, clients[0], opt.Mix, opt.Keys)
 	return h.check(ctx), nil
 }
