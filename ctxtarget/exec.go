@@ -21,7 +21,6 @@ type client struct {
 	ownTracker bool
 	activeKey  string
 	seq        int64
-	tagBuf     []byte
 	rec        consistency.Op // the operation in flight, completed by Observe
 }
 
@@ -167,7 +166,8 @@ func init() {
 // newData returns the worker's next unique data tag and notes it in rec.
 func (w *client) newData(rec *consistency.Op) []byte {
 	w.seq++
-	b := append(w.tagBuf[:0], 'w')
+	var buf [24]byte // "w" and two int64s fit; it stays on the stack
+	b := append(buf[:0], 'w')
 	b = strconv.AppendInt(b, int64(w.id), 10)
 	b = append(b, '-')
 	b = strconv.AppendInt(b, w.seq, 10)
