@@ -166,7 +166,7 @@ func init() {
 // newData returns the worker's next unique data tag and notes it in rec.
 func (w *client) newData(rec *consistency.Op) []byte {
 	w.seq++
-	var buf [24]byte // "w" and two int64s fit; it stays on the stack
+	var buf [48]byte // "w", two int64s and "-" fit; it stays on the stack
 	b := append(buf[:0], 'w')
 	b = strconv.AppendInt(b, int64(w.id), 10)
 	b = append(b, '-')
