@@ -53,7 +53,7 @@ func (s Side) Total() int64 {
 }
 
 // String summarises a side: "not checked", "none (6 of 6 checked)",
-// "zombie=2 (6 of 6 checked), illegal in 1 run".
+// "zombie=2 (6 of 6 checked), not linearizable in 1 run(s)".
 func (s Side) String() string {
 	if s.Checked == 0 {
 		return "not checked"
@@ -128,8 +128,8 @@ func judgeCorrectness(cell Cell, oldRuns, newRuns []results.Run) Correctness {
 	return c
 }
 
-// Reason says why a correctness regression is one: "new zombie, store_divergence;
-// turned illegal".
+// Reason says why a correctness regression is one: "new store_divergence,
+// zombie; turned not linearizable".
 func (c Correctness) Reason() string {
 	var parts []string
 	if len(c.NewKinds) > 0 {

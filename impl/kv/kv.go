@@ -59,7 +59,7 @@ type Config struct {
 }
 
 // DefaultStripes is Config.Stripes' default: 1,024 keys spread over 256
-// stripes share one with 4 others on average.
+// stripes put 4 keys on a stripe on average, each sharing it with 3 others.
 const DefaultStripes = 256
 
 // WithDefaults returns c with zero fields set to their defaults.
