@@ -1,6 +1,9 @@
 package target
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Op is one operation of a target: the index of its OpSpec in Target.Ops.
 // An Op means nothing without its target; the runner, the workload
@@ -18,7 +21,7 @@ type OpSpec struct {
 	// Writes: the operation may change state (memory or store).
 	Writes bool
 	// Creates: the operation makes its key exist. A workload whose mix
-	// creates nothing needs a preload for operations that NeedExisting.
+	// creates nothing needs a preload for operations that NeedsExisting.
 	Creates bool
 	// NeedsExisting: the operation does its real work only on something
 	// that exists (its key, or the client's current one); on nothing it
@@ -82,16 +85,5 @@ func (t *Target) Op(name string) (Op, error) {
 			return Op(i), nil
 		}
 	}
-	return 0, fmt.Errorf("%w operation %q for target %q (it has: %s)", ErrUnknown, name, t.Name, joinNames(t.OpNames()))
-}
-
-func joinNames(names []string) string {
-	s := ""
-	for i, n := range names {
-		if i > 0 {
-			s += ", "
-		}
-		s += n
-	}
-	return s
+	return 0, fmt.Errorf("%w operation %q for target %q (it has: %s)", ErrUnknown, name, t.Name, strings.Join(t.OpNames(), ", "))
 }
