@@ -4,7 +4,7 @@
 // compared the way the built-in ones are:
 //
 //	func BenchmarkQuota(b *testing.B) {
-//		spec, _ := workload.Parse(quotaYAML, "quota.yaml")
+//		spec, _ := workload.Parse([]byte(quotaYAML), "quota.yaml")
 //		gobench.Strategies(b, spec, gobench.Options{})
 //	}
 //
