@@ -138,7 +138,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	}
 	cmp.OldName, cmp.NewName = paths[0], paths[1]
 	if len(cmp.Cells) == 0 {
-		return badInput("compare: %s and %s have no (workload, concurrency, strategy) cell with successful runs in common", paths[0], paths[1])
+		return badInput("compare: %q and %q have no (workload, concurrency, strategy) cell with successful runs in common", paths[0], paths[1])
 	}
 
 	switch f.format {
