@@ -26,6 +26,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/montanaflynn/stats"
+
 	"lockbench/report"
 	"lockbench/results"
 	"lockbench/runner"
@@ -136,13 +138,12 @@ func summarize(w io.Writer, f *results.File) {
 	}
 	fmt.Fprintf(w, "%-12s %5s %12s %12s  %s\n", "strategy", "conc", "ops/s (med)", "divergences", "linearizable")
 	for _, c := range cells {
-		t := throughput[c]
-		sort.Float64s(t)
+		med, _ := stats.Median(throughput[c]) // of an even count, the mean of the middle two
 		var v []string
 		for verdict, n := range verdicts[c] {
 			v = append(v, fmt.Sprintf("%s×%d", verdict, n))
 		}
 		sort.Strings(v)
-		fmt.Fprintf(w, "%-12s %5d %12.0f %12d  %s\n", c.strategy, c.concurrency, t[len(t)/2], divergent[c], strings.Join(v, " "))
+		fmt.Fprintf(w, "%-12s %5d %12.0f %12d  %s\n", c.strategy, c.concurrency, med, divergent[c], strings.Join(v, " "))
 	}
 }
