@@ -55,10 +55,10 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "quota:", err)
 		if errors.Is(err, flag.ErrHelp) {
-			os.Exit(0)
+			os.Exit(0) // the flag set printed the usage
 		}
+		fmt.Fprintln(os.Stderr, "quota:", err)
 		os.Exit(1)
 	}
 }
