@@ -104,8 +104,12 @@ func bottleneckSentences(b BottleneckCell) string {
 	}
 	for _, w := range b.WhatIf {
 		switch {
-		case w.Lock == b.Name && w.BoundOpsS <= b.BoundOpsS*whatIfUnchanged:
+		case w.Lock == b.Name && w.BoundOpsS <= b.BoundOpsS*whatIfUnchanged && isLockKind(w.NextKind) && w.NextBottleneck != b.Name:
 			s = append(s, fmt.Sprintf("Releasing %s during store I/O alone changes little (ceiling %s ops/s): %s is held across the same I/O.", w.Lock, formatSI(w.BoundOpsS), resourceLabel(w.NextBottleneck, w.NextKind)))
+		case w.Lock == b.Name && w.BoundOpsS <= b.BoundOpsS*whatIfUnchanged:
+			// The limit is not another lock across the same I/O: the
+			// lock's work outside I/O, or a resource that is not a lock.
+			s = append(s, fmt.Sprintf("Releasing %s during store I/O alone changes little (ceiling %s ops/s, set by %s).", w.Lock, formatSI(w.BoundOpsS), resourceLabel(w.NextBottleneck, w.NextKind)))
 		case w.Lock == b.Name:
 			s = append(s, fmt.Sprintf("Releasing %s during store I/O would raise the ceiling to %s ops/s, where %s would limit.", w.Lock, formatSI(w.BoundOpsS), resourceLabel(w.NextBottleneck, w.NextKind)))
 		case w.Lock == "" && len(b.WhatIf) == 2 && b.WhatIf[0].Lock == b.Name:
@@ -118,3 +122,5 @@ func bottleneckSentences(b BottleneckCell) string {
 	}
 	return strings.Join(s, " ")
 }
+
+func isLockKind(kind string) bool { return kind == results.KindLock || kind == results.KindStripe }
