@@ -65,7 +65,7 @@ func (s *Set) Stripes(name string, n int) []*Mutex {
 		locks[i] = &Mutex{}
 		s.register(name, locks[i])
 	}
-	if s != nil {
+	if s != nil && n > 0 { // no stripe, no family to mark
 		s.mu.Lock()
 		s.families[name].striped = true
 		s.mu.Unlock()

@@ -249,3 +249,14 @@ func figuresZero(s lock.Snapshot) bool {
 	s.Locks, s.Striped = 0, false
 	return s == (lock.Snapshot{})
 }
+
+// TestNoStripes: a family of no stripes is empty, not a panic.
+func TestNoStripes(t *testing.T) {
+	set := lock.NewSet(true)
+	if got := set.Stripes("k.keys", 0); len(got) != 0 {
+		t.Errorf("Stripes(0) returned %d locks", len(got))
+	}
+	if _, ok := set.Snapshot()["k.keys"]; ok {
+		t.Error("a family of no stripes is in the snapshot")
+	}
+}
