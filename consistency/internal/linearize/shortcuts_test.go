@@ -95,18 +95,24 @@ func randomHistory(r *rand.Rand, n int, corrupt bool) []porcupine.Operation {
 // porcupine (with no time limit) agrees; and the search, complete when no
 // deadline is hit, agrees with porcupine both ways. On the context model and
 // on a plain register, the shape of a key-value store's model.
+//
+// The shortcuts exist to spare porcupine (seconds on a few hundred
+// concurrent operations, where they take milliseconds), so each must also
+// keep proving as many of these legal histories as it did when measured
+// (clusters, greedy): a change that weakens one fails here, though every
+// verdict would stay the same.
 func TestShortcutsAreSound(t *testing.T) {
 	t.Run("context", func(t *testing.T) {
 		model := ctxmodel.Model(ctxmodel.Absent, 10, true)
-		checkSound(t, &model, randomHistory)
+		checkSound(t, &model, randomHistory, 1923, 2714)
 	})
 	t.Run("register", func(t *testing.T) {
-		checkSound(t, &register, randomRegisterHistory)
+		checkSound(t, &register, randomRegisterHistory, 1991, 2094)
 	})
 }
 
-func checkSound(t *testing.T, model *Model, history func(r *rand.Rand, n int, corrupt bool) []porcupine.Operation) {
-	agree, proved := 0, 0
+func checkSound(t *testing.T, model *Model, history func(r *rand.Rand, n int, corrupt bool) []porcupine.Operation, minClusters, minGreedy int) {
+	agree, proved, clusters, greedy := 0, 0, 0, 0
 	for seed := range uint64(3000) {
 		r := rand.New(rand.NewPCG(seed, 7))
 		ops := history(r, 4+r.IntN(12), seed%2 == 1)
@@ -126,11 +132,61 @@ func checkSound(t *testing.T, model *Model, history func(r *rand.Rand, n int, co
 				proved++
 			}
 		}
+		if byClusters {
+			clusters++
+		}
+		if greedily {
+			greedy++
+		}
 	}
-	if proved == 0 {
-		t.Errorf("%d legal histories, none proved by a shortcut", agree)
+	if clusters < minClusters || greedy < minGreedy {
+		t.Errorf("of %d legal histories, the clusters prove %d (measured: %d), the greedy construction %d (measured: %d)",
+			agree, clusters, minClusters, greedy, minGreedy)
 	}
-	t.Logf("%d legal histories, %d proved by a shortcut", agree, proved)
+	t.Logf("%d legal histories, %d proved by a shortcut (clusters %d, greedy %d)", agree, proved, clusters, greedy)
+}
+
+// TestClustersDecideRegisters: on a register of unique values, with no
+// operation of unknown outcome and no read of the initial value, an order
+// of clusters exists iff the history is linearizable — so the first
+// shortcut alone decides these histories, both ways.
+func TestClustersDecideRegisters(t *testing.T) {
+	legal := 0
+	for seed := range uint64(3000) {
+		r := rand.New(rand.NewPCG(seed, 7))
+		var ops []porcupine.Operation
+		for _, op := range randomRegisterHistory(r, 4+r.IntN(12), seed%2 == 1) {
+			in, out := op.Input.(Input), op.Output.(Output)
+			if in.Maybe || in.Step == getStep && out.Data == "" {
+				continue
+			}
+			ops = append(ops, op)
+		}
+		byClusters, _, _ := Shortcuts(&register, ops, time.Now().Add(time.Minute))
+		want := porcupine.CheckOperations(Porcupine(&register), ops)
+		if byClusters != want {
+			t.Fatalf("seed %d: the clusters say %v, porcupine %v:\n%s", seed, byClusters, want, describeAll(&register, ops))
+		}
+		if want {
+			legal++
+		}
+	}
+	if legal == 0 {
+		t.Error("no legal history generated")
+	}
+}
+
+// TestShortcutsStopAtDeadline: past its deadline no shortcut claims a
+// proof; porcupine, within its own limit, decides then.
+func TestShortcutsStopAtDeadline(t *testing.T) {
+	ops := porcupineOps(sequentialPuts(20, -1))
+	if c, g, s := Shortcuts(&register, ops, time.Now().Add(time.Minute)); !c || !g || !s {
+		t.Fatalf("in time: clusters %v, greedy %v, search %v; want each to prove the history", c, g, s)
+	}
+	byClusters, greedily, searched := Shortcuts(&register, ops, time.Now().Add(-time.Second))
+	if byClusters || greedily || searched {
+		t.Errorf("past the deadline: clusters %v, greedy %v, search %v; want none", byClusters, greedily, searched)
+	}
 }
 
 func describeAll(model *Model, ops []porcupine.Operation) string {

@@ -1,0 +1,280 @@
+package linearize_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/anishathalye/porcupine"
+
+	"lockbench/consistency/internal/ctxmodel"
+	. "lockbench/consistency/internal/linearize"
+)
+
+// A small vocabulary of hand-made histories of one context (the model of
+// package ctxmodel, which learns from reads) and of one register.
+
+func create(client int, call, ret int64, ver uint64, data string) Op {
+	return Op{Client: client, Call: call, Return: ret,
+		In: Input{Name: "create", Step: ctxmodel.Create, Ver: ver, VerKnown: true, Data: data}}
+}
+
+func update(client int, call, ret int64, ver uint64, data string) Op {
+	return Op{Client: client, Call: call, Return: ret,
+		In: Input{Name: "update", Step: ctxmodel.Update, Ver: ver, VerKnown: true, Data: data}}
+}
+
+func get(client int, call, ret int64, ver uint64, data string) Op {
+	return Op{Client: client, Call: call, Return: ret, In: Input{Name: "get", Step: ctxmodel.Get},
+		Out: Output{Ver: ver, Data: data}}
+}
+
+// final is a read at quiescence.
+func final(at int64, ver uint64, data string) Op {
+	op := get(9, at, at, ver, data)
+	op.Final = true
+	return op
+}
+
+func put(client int, call, ret int64, data string) Op {
+	return Op{Client: client, Call: call, Return: ret, In: Input{Name: "put", Step: putStep, Data: data}}
+}
+
+func read(client int, call, ret int64, data string) Op {
+	return Op{Client: client, Call: call, Return: ret, In: Input{Name: "get", Step: getStep}, Out: Output{Data: data}}
+}
+
+var context3 = ctxmodel.Model(ctxmodel.Absent, 3, true)
+
+// sequentialPuts is a register history of n puts and reads of what the
+// last put wrote, one after the other; stale, if ≥ 0, makes the read at
+// that index return the value before the last one.
+func sequentialPuts(n, stale int) []Op {
+	var ops []Op
+	for i := range n {
+		at := int64(10 * i)
+		if i%2 == 0 {
+			ops = append(ops, put(i%3, at, at+5, fmt.Sprintf("v%d", i)))
+			continue
+		}
+		d := fmt.Sprintf("v%d", i-1)
+		if i == stale {
+			d = fmt.Sprintf("v%d", i-3)
+		}
+		ops = append(ops, read(i%3, at, at+5, d))
+	}
+	return ops
+}
+
+// porcupineOps is ops as the shortcuts and porcupine see them.
+func porcupineOps(ops []Op) []porcupine.Operation {
+	out := make([]porcupine.Operation, len(ops))
+	for i, op := range ops {
+		out[i] = porcupine.Operation{ClientId: op.Client, Call: op.Call, Return: op.Return, Input: op.In, Output: op.Out}
+	}
+	return out
+}
+
+func check1(model Model, ops []Op, opt Options) Result {
+	return Check(context.Background(), []Partition{{Name: "k", Model: model, Ops: ops}}, opt)[0]
+}
+
+// TestCheckVerdicts: the checker's verdict on small histories, with its
+// witnesses and shortcuts and with porcupine alone — the two must agree.
+func TestCheckVerdicts(t *testing.T) {
+	cases := []struct {
+		name  string
+		model Model
+		ops   []Op
+		want  porcupine.CheckResult
+	}{
+		{"no operations", context3, nil, porcupine.Ok},
+		{"create, update, read", context3, []Op{
+			create(0, 0, 10, 1, "a"), update(0, 20, 30, 2, "b"), get(1, 40, 50, 2, "b")}, porcupine.Ok},
+		{"stale read", context3, []Op{
+			create(0, 0, 10, 1, "a"), update(0, 20, 30, 2, "b"), get(1, 40, 50, 1, "a")}, porcupine.Illegal},
+		{"read overlapping the update", context3, []Op{
+			create(0, 0, 10, 1, "a"), update(0, 20, 30, 2, "b"), get(1, 25, 50, 1, "a")}, porcupine.Ok},
+		{"read returning at the update's call", context3, []Op{
+			create(0, 0, 10, 1, "a"), update(0, 20, 30, 2, "b"), get(1, 15, 20, 1, "a")}, porcupine.Ok},
+		{"final reads agreeing", context3, []Op{
+			create(0, 0, 10, 1, "a"), update(1, 5, 30, 2, "b"), final(40, 2, "b"), final(40, 2, "b")}, porcupine.Ok},
+		{"final reads disagreeing", context3, []Op{
+			create(0, 0, 10, 1, "a"), update(1, 5, 30, 2, "b"), final(40, 2, "b"), final(40, 1, "a")}, porcupine.Illegal},
+		{"final read of a lost update", context3, []Op{
+			create(0, 0, 10, 1, "a"), update(1, 20, 30, 2, "b"), final(40, 1, "a")}, porcupine.Illegal},
+		{"a count at the bound", context3, []Op{
+			create(0, 0, 10, 1, "a"), {Call: 20, Return: 30, In: Input{Step: ctxmodel.Get},
+				Out: Output{Ver: 1, Data: "a", Count: 3, HasCount: true}}}, porcupine.Illegal},
+		{"registers: serial puts and reads", register, sequentialPuts(40, -1), porcupine.Ok},
+		{"registers: a stale read among serial ones", register, sequentialPuts(40, 27), porcupine.Illegal},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for _, porcupineOnly := range []bool{false, true} {
+				r := check1(c.model, c.ops, Options{PorcupineOnly: porcupineOnly})
+				if r.Verdict != c.want {
+					t.Errorf("porcupine only %v: verdict %v (%s), want %v", porcupineOnly, r.Verdict, r.Why, c.want)
+				}
+			}
+		})
+	}
+}
+
+// TestWitnesses: a violation among the final reads, or a counter no state
+// can have, is decided without the rest of the history, and the
+// visualisation shows only the operations that prove it.
+func TestWitnesses(t *testing.T) {
+	ops := []Op{create(0, 0, 10, 1, "a"), update(1, 5, 30, 2, "b"), update(2, 6, 31, 3, "c"), get(3, 7, 32, 3, "c"),
+		final(40, 2, "b"), final(40, 1, "a")}
+	r := check1(context3, ops, Options{})
+	// The two final reads and the writes of what they returned.
+	if r.Verdict != porcupine.Illegal || r.Shown != 4 {
+		t.Errorf("final reads apart: verdict %v showing %d operations, want Illegal showing 4", r.Verdict, r.Shown)
+	}
+	var html bytes.Buffer
+	if err := r.Visualize(&html); err != nil || !strings.Contains(html.String(), "create") {
+		t.Errorf("visualisation of the final reads: %v, mentions the create: %v", err, strings.Contains(html.String(), "create"))
+	}
+
+	counted := func(count int) []Op {
+		return []Op{create(0, 0, 10, 1, "a"), update(0, 20, 30, 2, "b"), {Call: 40, Return: 50, In: Input{Step: ctxmodel.Get},
+			Out: Output{Ver: 2, Data: "b", Count: count, HasCount: true}}}
+	}
+	r = check1(context3, counted(4), Options{})
+	if r.Verdict != porcupine.Illegal || r.Shown != 1 {
+		t.Errorf("a count above the bound: verdict %v showing %d operations, want Illegal showing 1", r.Verdict, r.Shown)
+	}
+	r = check1(context3, counted(4), Options{PorcupineOnly: true})
+	if r.Verdict != porcupine.Illegal || r.Shown != 3 {
+		t.Errorf("a count above the bound, porcupine only: verdict %v showing %d operations, want Illegal showing 3", r.Verdict, r.Shown)
+	}
+	// A count at the bound is possible in itself: the whole history (a
+	// new context has none) shows it wrong.
+	r = check1(context3, counted(3), Options{})
+	if r.Verdict != porcupine.Illegal || r.Shown != 3 {
+		t.Errorf("a count at the bound: verdict %v showing %d operations, want Illegal showing 3", r.Verdict, r.Shown)
+	}
+	loose := ctxmodel.Model(ctxmodel.Unknown, 3, false)
+	if r = check1(loose, counted(4)[2:], Options{}); r.Verdict != porcupine.Ok {
+		t.Errorf("a count above a loose bound: verdict %v, want Ok", r.Verdict)
+	}
+}
+
+// TestShrink: an illegal window is halved while a half is still illegal,
+// so the visualisation shows the violation among few operations.
+func TestShrink(t *testing.T) {
+	for _, porcupineOnly := range []bool{false, true} {
+		r := check1(register, sequentialPuts(200, 151), Options{PorcupineOnly: porcupineOnly})
+		if r.Verdict != porcupine.Illegal || r.Shown > 16 || r.Shown < 4 {
+			t.Errorf("porcupine only %v: verdict %v showing %d operations, want Illegal showing 4 to 16", porcupineOnly, r.Verdict, r.Shown)
+		}
+		var html bytes.Buffer
+		if err := r.Visualize(&html); err != nil || !strings.Contains(html.String(), `\"v148\"`) {
+			t.Errorf("porcupine only %v: the visualisation (%v) does not show the stale value v148", porcupineOnly, err)
+		}
+	}
+	// A violation in the first short window, and one at the end of the
+	// last.
+	for _, stale := range []int{5, 199} {
+		r := check1(register, sequentialPuts(200, stale), Options{PorcupineOnly: true})
+		if r.Verdict != porcupine.Illegal || r.Shown > 16 {
+			t.Errorf("stale read %d: verdict %v showing %d operations, want Illegal showing at most 16", stale, r.Verdict, r.Shown)
+		}
+	}
+}
+
+// TestWindows: a partition longer than WindowOps is checked in windows: a
+// violation inside one is found; none found leaves it Unknown, never Ok;
+// and a legal history is never found illegal in windows.
+func TestWindows(t *testing.T) {
+	r := check1(register, sequentialPuts(40, 27), Options{PorcupineOnly: true, WindowOps: 8})
+	if r.Verdict != porcupine.Illegal {
+		t.Errorf("a stale read within a window: %v, want Illegal", r.Verdict)
+	}
+	r = check1(register, sequentialPuts(40, -1), Options{PorcupineOnly: true, WindowOps: 8})
+	if r.Verdict != porcupine.Unknown || r.Why != "more than 8 operations, checked in windows: no violation found" {
+		t.Errorf("a legal history in windows: %v (%s), want Unknown", r.Verdict, r.Why)
+	}
+	// The shortcuts prove it whole.
+	if r = check1(register, sequentialPuts(40, -1), Options{WindowOps: 8}); r.Verdict != porcupine.Ok {
+		t.Errorf("a legal history the shortcuts prove: %v (%s), want Ok", r.Verdict, r.Why)
+	}
+	// WindowOps is at least 2; zero is the default, 10,000.
+	r = check1(register, sequentialPuts(3, -1), Options{PorcupineOnly: true, WindowOps: 1})
+	if r.Verdict != porcupine.Unknown || !strings.HasPrefix(r.Why, "more than 2 operations") {
+		t.Errorf("WindowOps 1: %v (%s), want Unknown in windows of 2", r.Verdict, r.Why)
+	}
+	if r = check1(register, sequentialPuts(3, -1), Options{PorcupineOnly: true}); r.Verdict != porcupine.Ok {
+		t.Errorf("default options: %v (%s), want Ok", r.Verdict, r.Why)
+	}
+
+	// Every window is sound: operations overlapping a window's edges
+	// become operations of unknown outcome, so no legal history is
+	// found illegal, whatever the window size.
+	sound := func(name string, model *Model, history func(r *rand.Rand, n int, corrupt bool) []porcupine.Operation) {
+		illegal := 0
+		for seed := range uint64(300) {
+			rnd := rand.New(rand.NewPCG(seed, 11))
+			pops := history(rnd, 8+rnd.IntN(16), seed%2 == 1)
+			ops := make([]Op, len(pops))
+			for i, op := range pops {
+				ops[i] = Op{Client: op.ClientId, Call: op.Call, Return: op.Return, In: op.Input.(Input), Out: op.Output.(Output)}
+			}
+			legal := porcupine.CheckOperations(Porcupine(model), pops)
+			for _, w := range []int{2, 3, 5} {
+				r := check1(*model, ops, Options{PorcupineOnly: true, WindowOps: w})
+				if legal && r.Verdict == porcupine.Illegal {
+					t.Fatalf("%s seed %d: a legal history found illegal in windows of %d:\n%s", name, seed, w, describeAll(model, pops))
+				}
+				if r.Verdict == porcupine.Illegal {
+					illegal++
+				}
+			}
+		}
+		if illegal == 0 {
+			t.Errorf("%s: no violation found in windows", name)
+		}
+	}
+	sound("context", &context3, randomHistory)
+	sound("register", &register, randomRegisterHistory)
+}
+
+// TestCheckStops: a spent budget or a canceled context leaves partitions
+// Unknown, and once one partition is illegal the ones not started yet
+// are not checked.
+func TestCheckStops(t *testing.T) {
+	ops := sequentialPuts(20, -1)
+	r := check1(register, ops, Options{Budget: time.Nanosecond})
+	if r.Verdict != porcupine.Unknown || !strings.Contains(r.Why, "budget") {
+		t.Errorf("budget spent: %v (%s), want Unknown", r.Verdict, r.Why)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res := Check(ctx, []Partition{{Name: "k", Model: register, Ops: ops}}, Options{})
+	if res[0].Verdict != porcupine.Unknown || !strings.Contains(res[0].Why, "canceled") {
+		t.Errorf("canceled: %v (%s), want Unknown", res[0].Verdict, res[0].Why)
+	}
+
+	// One partition at a time, in order.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	res = Check(context.Background(), []Partition{
+		{Name: "ok", Model: register, Ops: ops},
+		{Name: "illegal", Model: register, Ops: sequentialPuts(20, 7)},
+		{Name: "after", Model: register, Ops: ops},
+	}, Options{})
+	want := []porcupine.CheckResult{porcupine.Ok, porcupine.Illegal, porcupine.Unknown}
+	for i, r := range res {
+		if r.Verdict != want[i] {
+			t.Errorf("partition %d: %v, want %v", i, r.Verdict, want[i])
+		}
+	}
+	if res[2].Why != NotChecked {
+		t.Errorf("partition after the violation: %q, want %q", res[2].Why, NotChecked)
+	}
+}
