@@ -183,9 +183,11 @@ func TestShortcutsStopAtDeadline(t *testing.T) {
 	if c, g, s := Shortcuts(&register, ops, time.Now().Add(time.Minute)); !c || !g || !s {
 		t.Fatalf("in time: clusters %v, greedy %v, search %v; want each to prove the history", c, g, s)
 	}
-	byClusters, greedily, searched := Shortcuts(&register, ops, time.Now().Add(-time.Second))
-	if byClusters || greedily || searched {
-		t.Errorf("past the deadline: clusters %v, greedy %v, search %v; want none", byClusters, greedily, searched)
+	for _, n := range []int{1, len(ops)} {
+		byClusters, greedily, searched := Shortcuts(&register, ops[:n], time.Now().Add(-time.Second))
+		if byClusters || greedily || searched {
+			t.Errorf("%d operations past the deadline: clusters %v, greedy %v, search %v; want none", n, byClusters, greedily, searched)
+		}
 	}
 }
 
