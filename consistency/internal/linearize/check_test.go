@@ -210,20 +210,21 @@ func TestWitnesses(t *testing.T) {
 	}
 }
 
-// TestShrink: an illegal window is halved while a half is still illegal,
-// so the visualisation shows the violation among few operations. 200
-// operations go to porcupine first in 7 short windows of 28 or 29; the one
-// with the stale read is halved once (a half of 14 or 15 is at most 16).
+// TestShrink: an illegal window of more than 16 operations is halved while
+// a half is still illegal, so the visualisation shows the violation among
+// few operations. 200 operations go to porcupine first in 7 short windows
+// of 28 or 29; the one with the stale read is halved once.
 func TestShrink(t *testing.T) {
 	for _, c := range []struct {
-		stale, shown int
+		n, stale, shown int
 	}{
-		{5, 14},   // in [0, 28), illegal in [0, 14)
-		{151, 14}, // in [142, 171), illegal in [142, 156)
-		{199, 15}, // in [171, 200), illegal in [185, 200)
+		{200, 5, 14},   // in [0, 28), illegal in [0, 14)
+		{200, 151, 14}, // in [142, 171), illegal in [142, 156)
+		{200, 199, 15}, // in [171, 200), illegal in [185, 200)
+		{16, 13, 16},   // 16 operations are not halved, though [8, 16) is illegal
 	} {
 		for _, porcupineOnly := range []bool{false, true} {
-			r := check1(register, sequentialPuts(200, c.stale), Options{PorcupineOnly: porcupineOnly})
+			r := check1(register, sequentialPuts(c.n, c.stale), Options{PorcupineOnly: porcupineOnly})
 			if r.Verdict != porcupine.Illegal || r.Shown != c.shown {
 				t.Errorf("stale read %d, porcupine only %v: verdict %v showing %d operations, want Illegal showing %d",
 					c.stale, porcupineOnly, r.Verdict, r.Shown, c.shown)
@@ -245,9 +246,14 @@ func TestShrink(t *testing.T) {
 // violation inside one is found; none found leaves it Unknown, never Ok;
 // and a legal history is never found illegal in windows.
 func TestWindows(t *testing.T) {
+	// Five windows of 8: the stale read is found in [24, 32).
 	r := check1(register, sequentialPuts(40, 27), Options{PorcupineOnly: true, WindowOps: 8})
-	if r.Verdict != porcupine.Illegal {
-		t.Errorf("a stale read within a window: %v, want Illegal", r.Verdict)
+	if r.Verdict != porcupine.Illegal || r.Shown != 8 {
+		t.Errorf("a stale read within a window: %v showing %d operations, want Illegal showing 8", r.Verdict, r.Shown)
+	}
+	// WindowOps operations are one window.
+	if r = check1(register, sequentialPuts(8, -1), Options{PorcupineOnly: true, WindowOps: 8}); r.Verdict != porcupine.Ok {
+		t.Errorf("WindowOps operations: %v (%s), want Ok (one window)", r.Verdict, r.Why)
 	}
 	r = check1(register, sequentialPuts(40, -1), Options{PorcupineOnly: true, WindowOps: 8})
 	if r.Verdict != porcupine.Unknown || r.Why != "more than 8 operations, checked in windows: no violation found" {
