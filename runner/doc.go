@@ -7,7 +7,7 @@
 //  1. build: open the store from its spec, wrap it so store I/O is traced,
 //     build the strategy's system over it with a fresh lock.Set, make the
 //     trackers and workers;
-//  2. preload (preload.go): create the workload's preloaded contexts,
+//  2. preload: create the workload's preloaded contexts,
 //     activate trackers — without the store's injected latency and failures;
 //  3. warm-up: workers (worker.go) and, open loop, the pacer (pacer.go)
 //     start; nothing is recorded;

@@ -11,7 +11,9 @@ import (
 // Params both embed them, so a setting is declared once and passed whole.
 type Options struct {
 	// Instrument turns lock instrumentation on (the default in the CLI);
-	// off, locks are plain sync locks and lock figures are empty.
+	// off, locks are plain sync locks: each lock is still listed, with
+	// every figure zero, and analysis reads such runs as having no lock
+	// figures (analysis.LocksMeasured), not as locks that never waited.
 	Instrument bool
 	// History records every operation for the linearizability check.
 	History bool

@@ -10,9 +10,11 @@
 // A Recorder keeps one buffer per client and takes no shared lock on the
 // operation path, so recording does not become a lock under test. It keeps
 // every operation of the run, warm-up included (the runner reports each
-// one to an Observer), so its memory grows with the run's length: make one
-// only when Deps.History asks for it (bench run --history), as
-// examples/quota does, and keep the workload short.
+// one to an Observer), up to a bound (Cap, a million operations by
+// default, shared equally between the clients): make one only when
+// Deps.History asks for it (bench run --history), as examples/quota does,
+// and keep the workload short. A history that outgrew its bound is not
+// checked — one with operations missing proves nothing — and reads Unknown.
 package history
 
 import (
@@ -40,26 +42,62 @@ const (
 // is Unknown, never a hang.
 const DefaultTimeout = 10 * time.Second
 
+// DefaultCap bounds the operations a Recorder keeps, all clients together.
+const DefaultCap = 1_000_000
+
 // Recorder keeps a history.
 type Recorder struct {
-	clients [][]porcupine.Operation // index w+1: client -1 is the preload
+	clients  [][]porcupine.Operation // index w+1: client -1 is the preload
+	overflow []bool                  // per client: it had more than its share of Cap
 	// Timeout bounds Check (0: DefaultTimeout).
 	Timeout time.Duration
+	// Cap bounds the operations kept, all clients together (0:
+	// DefaultCap); each client keeps at most its equal share, so that
+	// recording takes no shared counter. Set it before the first Record.
+	Cap int
 }
 
 // New returns a Recorder for clients 0 … clients-1, and -1 for operations
 // the system makes itself (a preload).
 func New(clients int) *Recorder {
-	return &Recorder{clients: make([][]porcupine.Operation, clients+1)}
+	return &Recorder{clients: make([][]porcupine.Operation, clients+1), overflow: make([]bool, clients+1)}
+}
+
+// share is the most operations one client keeps.
+func (r *Recorder) share() int {
+	c := r.Cap
+	if c <= 0 {
+		c = DefaultCap
+	}
+	return max(c/len(r.clients), 1)
 }
 
 // Record notes one completed operation of client w, with call and return
 // times on the run's clock. Each client's operations must be recorded from
-// one goroutine at a time (client -1's too).
+// one goroutine at a time (client -1's too). Past the client's share of
+// Cap, its operations are dropped and the history is marked incomplete.
 func (r *Recorder) Record(w int, input, output any, call, ret int64) {
+	if r.overflow[w+1] {
+		return
+	}
+	if len(r.clients[w+1]) >= r.share() {
+		r.overflow[w+1] = true
+		r.clients[w+1] = nil // an incomplete history is never checked
+		return
+	}
 	r.clients[w+1] = append(r.clients[w+1], porcupine.Operation{
 		ClientId: w + 1, Input: input, Output: output, Call: call, Return: ret,
 	})
+}
+
+// Complete reports whether every operation was kept (none outgrew Cap).
+func (r *Recorder) Complete() bool {
+	for _, o := range r.overflow {
+		if o {
+			return false
+		}
+	}
+	return true
 }
 
 // Len returns the number of operations recorded.
@@ -105,8 +143,12 @@ func (c *client) Observe(call, ret int64, _ error) {
 
 // Check checks the history against model and returns the verdict. When it
 // is Illegal and outDir is not "", porcupine's visualisation is written to
-// outDir/runName-linearizability.html and its name returned.
+// outDir/runName-linearizability.html and its name returned. An incomplete
+// history (see Cap) is Unknown, unchecked.
 func (r *Recorder) Check(model porcupine.Model, outDir, runName string) (verdict, file string, err error) {
+	if !r.Complete() {
+		return Unknown, "", nil
+	}
 	var ops []porcupine.Operation
 	for _, c := range r.clients {
 		ops = append(ops, c...)

@@ -122,3 +122,27 @@ func TestCheckRunsOutOfTime(t *testing.T) {
 		t.Errorf("Check = %q, %v; want %q", verdict, err, history.Unknown)
 	}
 }
+
+// TestCapBoundsTheHistory: a client keeps at most its share of Cap; past
+// it, the history is incomplete and Check says Unknown without checking —
+// even a history whose kept part is illegal, since what is missing could
+// be anything. Below the bound, every operation is kept.
+func TestCapBoundsTheHistory(t *testing.T) {
+	rec := history.New(1) // clients 0 and -1 (the preload): a share of 2 each
+	rec.Cap = 4
+	rec.Record(0, 1, 0, 0, 5)    // write 1
+	rec.Record(0, -1, 0, 10, 15) // a read that misses it: illegal
+	if !rec.Complete() || rec.Len() != 2 {
+		t.Fatalf("at its share: complete %v, %d operations kept; want true, 2", rec.Complete(), rec.Len())
+	}
+	if verdict, _, _ := rec.Check(register, "", "run"); verdict != history.Illegal {
+		t.Fatalf("the kept history reads %q, want illegal", verdict)
+	}
+	rec.Record(0, -1, 1, 20, 25)
+	if rec.Complete() || rec.Len() != 0 {
+		t.Errorf("past its share: complete %v, %d operations kept; want false, 0", rec.Complete(), rec.Len())
+	}
+	if verdict, file, err := rec.Check(register, t.TempDir(), "run"); verdict != history.Unknown || file != "" || err != nil {
+		t.Errorf("an incomplete history: Check = %q, %q, %v; want unknown, no file", verdict, file, err)
+	}
+}
