@@ -29,27 +29,17 @@ func FitUSLBootstrap(n, x []float64, resamples int, seed uint64) (USL, error) {
 	u := d.result(d.minimize(d.gridStart(), 2))
 
 	fitted := make([]float64, len(n))
-	residuals := make([]float64, len(n))
-	inflate := 1.0
-	if len(n) > 3 {
-		inflate = math.Sqrt(float64(len(n)) / float64(len(n)-3))
-	}
 	for i := range n {
 		fitted[i] = u.Predict(n[i])
-		if fitted[i] > 0 {
-			residuals[i] = (x[i]/fitted[i] - 1) * inflate
-		}
 	}
+	residuals := relativeResiduals(fitted, x)
 
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	sigmas := make([]float64, 0, resamples)
 	kappas := make([]float64, 0, resamples)
 	resampled := make([]float64, len(n))
 	for range resamples {
-		for i := range resampled {
-			// Throughput cannot be negative, however large the residual.
-			resampled[i] = math.Max(0, fitted[i]*(1+residuals[rng.IntN(len(residuals))]))
-		}
+		resample(resampled, fitted, residuals, rng)
 		rd, err := newUSLData(n, resampled)
 		if err != nil {
 			continue // every throughput drawn as zero: nothing to fit
@@ -64,6 +54,34 @@ func FitUSLBootstrap(n, x []float64, resamples int, seed uint64) (USL, error) {
 	u.KappaCI = percentileInterval(kappas)
 	u.Warning = d.warning(u)
 	return u, nil
+}
+
+// relativeResiduals are the fit's residuals relative to it, x/X̂ − 1,
+// inflated by √(n/(n−3)): residuals of a fit of three parameters to n
+// points understate the noise by that factor. A point the fit predicts no
+// throughput at has residual 0.
+func relativeResiduals(fitted, x []float64) []float64 {
+	n := len(fitted)
+	inflate := 1.0
+	if n > 3 {
+		inflate = math.Sqrt(float64(n) / float64(n-3))
+	}
+	residuals := make([]float64, n)
+	for i := range fitted {
+		if fitted[i] > 0 {
+			residuals[i] = (x[i]/fitted[i] - 1) * inflate
+		}
+	}
+	return residuals
+}
+
+// resample puts into out one bootstrap resample: X̂(Nᵢ)·(1+e) at each point,
+// e drawn with replacement from residuals.
+func resample(out, fitted, residuals []float64, rng *rand.Rand) {
+	for i := range out {
+		// Throughput cannot be negative, however large the residual.
+		out[i] = math.Max(0, fitted[i]*(1+residuals[rng.IntN(len(residuals))]))
+	}
 }
 
 // percentileInterval is the central 95% of vs; NaN when vs is empty.

@@ -187,9 +187,12 @@ func TestFitUSLWarnings(t *testing.T) {
 func TestUSLFits(t *testing.T) {
 	truth := USL{Lambda: 1000, Sigma: 0.05, Kappa: 1e-4}
 	f := file()
+	var ns, xs []float64
 	for _, n := range []int{1, 4, 16, 64} {
 		x := truth.Predict(float64(n))
 		f.Runs = append(f.Runs, cellRuns("w", n, "sharded", x*0.99, x, x*1.01)...)
+		ns = append(ns, float64(n), float64(n), float64(n))
+		xs = append(xs, x*0.99, x, x*1.01)
 	}
 	// Two levels only: not fitted, named by Warnings instead.
 	f.Runs = append(f.Runs, cellRuns("w", 1, "naive", 100, 101)...)
@@ -204,6 +207,16 @@ func TestUSLFits(t *testing.T) {
 	}
 	if !near(u.Sigma, truth.Sigma, 0.2, 0) || math.IsNaN(u.SigmaCI[0]) {
 		t.Errorf("σ = %g (interval %v), want about %g with an interval", u.Sigma, u.SigmaCI, truth.Sigma)
+	}
+	// USLFits draws DefaultResamples with its fixed seed, which is what
+	// resamples 0 asks for.
+	byDefault, err := FitUSLBootstrap(ns, xs, 0, uslSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byDefault.Workload, byDefault.Strategy = u.Workload, u.Strategy
+	if byDefault != u || !(u.SigmaCI[0] < u.SigmaCI[1]) {
+		t.Errorf("resamples 0: %+v\nwant as USLFits with %d: %+v", byDefault, DefaultResamples, u)
 	}
 }
 
