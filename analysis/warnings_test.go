@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"strings"
 	"testing"
 
 	"lockbench/results"
@@ -110,5 +111,55 @@ func TestWarningsSorted(t *testing.T) {
 		if a.Workload > b.Workload || (a.Workload == b.Workload && a.Concurrency > b.Concurrency) {
 			t.Errorf("warnings out of order: %+v before %+v", a, b)
 		}
+	}
+}
+
+// TestWarningMessages pins the figures each warning prints: a warning
+// exists to say by how much a figure is off.
+func TestWarningMessages(t *testing.T) {
+	healthy := func() []results.Run { return cellRuns("w", 4, "s", 100, 101, 102, 103) }
+	tests := []struct {
+		name string
+		runs []results.Run
+		edit func(r *results.Run)
+		kind string
+		want string
+	}{
+		{"little's law", healthy(), func(r *results.Run) { r.LittlesLawRatio = 0.854 }, KindLittlesLaw,
+			"Little's law ratio 0.85 outside 0.9–1.1: throughput × mean latency ≠ concurrency"},
+		{"store slow", healthy(), func(r *results.Run) {
+			r.Store = results.StoreFigures{Ops: 10, ConfiguredLatencyNs: 1e6, LatencyMeanNs: 1.25e6}
+		}, KindStoreLatency, "realised store latency mean 1.25ms is +25% off the configured mean 1ms"},
+		{"store fast", healthy(), func(r *results.Run) {
+			r.Store = results.StoreFigures{Ops: 10, ConfiguredLatencyNs: 10e6, LatencyMeanNs: 8e6}
+		}, KindStoreLatency, "realised store latency mean 8ms is -20% off the configured mean 10ms"},
+		{"censored", healthy(), func(r *results.Run) { r.CensoredOps = 3 }, KindCensored,
+			"3 operation(s) still in flight when measuring ended (censored)"},
+		{"pacer", healthy(), func(r *results.Run) { r.Arrival = "open"; r.PacerLatenessP50Ns = 250e3 }, KindPacerLateness,
+			"pacer lateness p50 250µs above 100µs"},
+		{"failed", healthy(), func(r *results.Run) { r.Status = results.StatusFailed; r.Reason = "boom" }, KindFailed, "run failed: boom"},
+		{"failed without reason", healthy(), func(r *results.Run) { r.Status = results.StatusFailed }, KindFailed, "run failed: no reason given"},
+		{"few samples", cellRuns("w", 4, "s", 100, 101, 102), nil, KindFewSamples,
+			"3 run(s): a Mann–Whitney test needs at least 4 per side to reach p<0.05"},
+		// ±30 around 100 on two of four: standard deviation √600 = 24.5.
+		{"spread", cellRuns("w", 4, "s", 100, 130, 70, 100), nil, KindSpread,
+			"throughput varies by 24% (coefficient of variation) across 4 repetitions"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.edit != nil {
+				tc.edit(&tc.runs[0])
+			}
+			f := file(tc.runs, cellRuns("w", 1, "s", 50, 50, 50, 50), cellRuns("w", 16, "s", 200, 200, 200, 200))
+			var msgs []string
+			for _, w := range Warnings(f) {
+				if w.Kind == tc.kind {
+					msgs = append(msgs, w.Message)
+				}
+			}
+			if len(msgs) != 1 || !strings.HasPrefix(msgs[0], tc.want) {
+				t.Errorf("%s warnings %q, want one starting %q", tc.kind, msgs, tc.want)
+			}
+		})
 	}
 }
