@@ -316,3 +316,24 @@ func TestWhatIfBounds(t *testing.T) {
 		t.Errorf("what-ifs with no lock held across I/O, want none")
 	}
 }
+
+// TestNothingBounds: resources that bound nothing (a store delay centre, a
+// lock with no demand of its own, an open loop with no target rate) name
+// no bottleneck and no bound ratio; their what-ifs name no next one.
+func TestNothingBounds(t *testing.T) {
+	r := closedRun(4, 1000, 1e6)
+	r.Arrival = "open"
+	r.Locks["m"] = lockHeld(1000*100e3, 1000*100e3, 1000*200e3)
+	r.Store = results.StoreFigures{Spec: "memory", Ops: 1000, LatencyMeanNs: 1e6}
+	analysis.Bottlenecks(&r, 2)
+	if len(r.Resources) != 2 || r.Bottleneck != nil || r.BoundRatio != 0 {
+		t.Errorf("resources %+v, bottleneck %+v, ratio %v: want a lock and the store, no bottleneck", r.Resources, r.Bottleneck, r.BoundRatio)
+	}
+	if b, ok := analysis.BottleneckOf(r.Resources); ok {
+		t.Errorf("BottleneckOf = %+v, want none", b)
+	}
+	ws := analysis.WhatIfs(r.Resources)
+	if len(ws) != 2 || ws[0].NextBottleneck != "" || ws[0].BoundOpsS != 0 {
+		t.Errorf("what-ifs %+v, want two naming no next bottleneck", ws)
+	}
+}
