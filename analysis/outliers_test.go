@@ -19,6 +19,10 @@ func TestCellOutliers(t *testing.T) {
 		// Tightly agreeing repetitions: 0.5% off is beyond the fences of
 		// an IQR of 1, but within the 1% floor.
 		{"within the floor", []float64{1000, 1000, 1001, 1001, 1000, 1005}, nil, nil},
+		// The floor is inclusive: exactly 1% off the median is within it,
+		// a little more is not (the IQR is 0, so severe).
+		{"at the floor", []float64{1000, 1000, 1000, 1000, 1000, 1010}, nil, nil},
+		{"just past the floor", []float64{1000, 1000, 1000, 1000, 1000, 1010.01}, nil, []int{5}},
 		{"too few to classify", []float64{1000, 1010, 5000}, nil, nil},
 	}
 	for _, tc := range tests {
