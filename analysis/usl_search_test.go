@@ -129,3 +129,44 @@ func TestFitWarningThresholds(t *testing.T) {
 		t.Errorf("4 points at 4 levels: warning %q, want none", got)
 	}
 }
+
+// TestObjectiveAndR2 pins the figures of the fit against hand-computed
+// values: the best λ for given σ, κ (a linear least-squares solution), the
+// objective (residual sum of squares relative to Σx²) and R².
+func TestObjectiveAndR2(t *testing.T) {
+	d, err := newUSLData([]float64{1, 2, 4}, []float64{100, 150, 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// σ = κ = 0: X = λN, λ = Σx·N / ΣN² = 1200/21; the residual sum of
+	// squares is Σx² − (Σx·N)²/ΣN² = 72500 − 1200²/21.
+	if got := d.lambda(0, 0); !near(got, 1200.0/21, 1e-12, 0) {
+		t.Errorf("λ(0, 0) = %v, want 1200/21", got)
+	}
+	if got := d.objective([]float64{0, 0}); !near(got, (72500-1200.0*1200/21)/72500, 1e-12, 0) {
+		t.Errorf("objective(0, 0) = %v, want %v", got, (72500-1200.0*1200/21)/72500)
+	}
+	// σ = 1: X = λ, the mean 150; residuals −50, 0, 50.
+	if got := d.lambda(1, 0); !near(got, 150, 1e-12, 0) {
+		t.Errorf("λ(1, 0) = %v, want 150", got)
+	}
+	if got := d.objective([]float64{1, 0}); !near(got, 5000.0/72500, 1e-12, 0) {
+		t.Errorf("objective(1, 0) = %v, want 5000/72500", got)
+	}
+	// Predictions 100, 200, 400: residuals 0, −50, −200 against a total
+	// sum of squares about the mean 150 of 5000.
+	if got := d.r2(USL{Lambda: 100}); !near(got, 1-42500.0/5000, 1e-12, 0) {
+		t.Errorf("R² = %v, want 1 − 42500/5000", got)
+	}
+	// Flat throughput: a flat fit is perfect, anything else a miss.
+	flat, err := newUSLData([]float64{1, 2, 4}, []float64{100, 100, 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := flat.r2(USL{Lambda: 100, Sigma: 1}); got != 1 {
+		t.Errorf("flat data, flat fit: R² = %v, want 1", got)
+	}
+	if got := flat.r2(USL{Lambda: 101, Sigma: 1}); got != 0 {
+		t.Errorf("flat data, fit off by 1: R² = %v, want 0", got)
+	}
+}
