@@ -71,6 +71,8 @@ func TestWarningThresholdsExact(t *testing.T) {
 		// Sample standard deviation of ±d around 100 over 4 runs is
 		// 1.155·d: d = 8.6 is a CV of 9.9%, d = 8.7 of 10.05%.
 		{"spread just under 10%", cellRuns("w", 4, "s", 91.4, 108.6, 91.4, 108.6), nil, KindSpread, 0},
+		// 90, 100, 110: standard deviation 10, a CV of exactly 10%.
+		{"spread at exactly 10%", cellRuns("w", 4, "s", 90, 100, 110), nil, KindSpread, 0},
 		{"spread just past 10%", cellRuns("w", 4, "s", 91.3, 108.7, 91.3, 108.7), nil, KindSpread, 1},
 		{"two runs spread", cellRuns("w", 4, "s", 50, 150, 100, 100)[:2], nil, KindSpread, 1},
 	}
