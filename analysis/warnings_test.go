@@ -126,7 +126,7 @@ func TestWarningMessages(t *testing.T) {
 		want string
 	}{
 		{"little's law", healthy(), func(r *results.Run) { r.LittlesLawRatio = 0.854 }, KindLittlesLaw,
-			"Little's law ratio 0.85 outside 0.9–1.1: throughput × mean latency ≠ concurrency"},
+			"Little's law ratio 0.85 below 0.9: the clients spent at least 15% of their time outside operations"},
 		{"store slow", healthy(), func(r *results.Run) {
 			r.Store = results.StoreFigures{Ops: 10, ConfiguredLatencyNs: 1e6, LatencyMeanNs: 1.25e6}
 		}, KindStoreLatency, "realised store latency mean 1.25ms is +25% off the configured mean 1ms"},
