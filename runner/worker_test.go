@@ -302,3 +302,29 @@ func TestNextStart(t *testing.T) {
 		t.Fatal("the schedule is over, yet an op was started")
 	}
 }
+
+// TestNextStartSleepsUntilDue: an open-loop worker sleeps until its
+// operation is due — the time left, no more — and not at all for one
+// overdue. (Sleeps are recorded, not slept.)
+func TestNextStartSleepsUntilDue(t *testing.T) {
+	var slept []time.Duration
+	defer func(sleep func(time.Duration)) { sleepFor = sleep }(sleepFor)
+	sleepFor = func(d time.Duration) { slept = append(slept, d) }
+	r := &run{clock: newClock(), openLoop: true, sched: make(chan int64, 1)}
+	r.clock.epoch -= int64(time.Second)
+	w := &worker{}
+	r.sched <- r.clock.now() - int64(time.Millisecond)
+	if _, ok := r.nextStart(context.Background(), w); !ok || len(slept) != 0 {
+		t.Fatalf("an overdue op: slept %v", slept)
+	}
+	due := r.clock.now() + int64(time.Hour)
+	r.sched <- due
+	before := r.clock.now()
+	if _, ok := r.nextStart(context.Background(), w); !ok {
+		t.Fatal("no op")
+	}
+	after := r.clock.now()
+	if len(slept) != 1 || slept[0] > time.Duration(due-before) || slept[0] < time.Duration(due-after) {
+		t.Errorf("an op due in an hour: slept %v, want one sleep of an hour less the time taken", slept)
+	}
+}
