@@ -95,6 +95,27 @@ func TestCheck(t *testing.T) {
 			op(kv.Put, 1, 3, "A", "", false),
 			op(kv.Put, 3, 4, "B", "", false),
 		}, map[string]string{"k": "A"}, map[string]string{"k": "A"}, "", kvcheck.Ok},
+		// Inserts called at once are taken in the history's order: the
+		// short one (3) right after the first (1), before one delete
+		// could separate them.
+		{"duplicate insert among inserts called at once", []kv.Record{
+			op(kv.PutIfAbsent, 1, 2, "X", "X", false),
+			op(kv.PutIfAbsent, 2, 3, "Z", "Z", false),
+			op(kv.PutIfAbsent, 2, 10, "Y", "Y", false),
+			op(kv.Delete, 5, 6, "", "", true),
+		}, map[string]string{"k": "Y"}, map[string]string{"k": "Y"}, kvcheck.DuplicateInsert, kvcheck.Illegal},
+		{"deletes separated by a put", []kv.Record{
+			op(kv.Put, 1, 2, "A", "", false),
+			op(kv.Delete, 3, 4, "", "", true),
+			op(kv.Put, 5, 6, "B", "", false),
+			op(kv.Delete, 7, 8, "", "", true),
+		}, map[string]string{}, map[string]string{}, "", kvcheck.Ok},
+		{"deletes separated by an insert", []kv.Record{
+			op(kv.Put, 1, 2, "A", "", false),
+			op(kv.Delete, 3, 4, "", "", true),
+			op(kv.PutIfAbsent, 5, 6, "B", "B", false),
+			op(kv.Delete, 7, 8, "", "", true),
+		}, map[string]string{}, map[string]string{}, "", kvcheck.Ok},
 		{"duplicate delete", []kv.Record{
 			op(kv.Put, 1, 2, "A", "", false),
 			op(kv.Delete, 3, 6, "", "", true),
@@ -118,6 +139,9 @@ func TestCheck(t *testing.T) {
 			}
 			if res.Linearizable != tt.verdict {
 				t.Errorf("verdict %s, want %s (%v)", res.Linearizable, tt.verdict, res.Notes)
+			}
+			if len(res.Notes) != 0 { // every check done, and decided
+				t.Errorf("notes: %q", res.Notes)
 			}
 		})
 	}
@@ -183,5 +207,47 @@ func TestIncomplete(t *testing.T) {
 	res, _ = kvcheck.Check(kvcheck.Input{History: hist, Memory: state, Store: state})
 	if res.Linearizable != kvcheck.Skipped || res.Anomalies[kvcheck.LostWrite] != 0 || len(res.Notes) == 0 {
 		t.Errorf("writes missing: %+v", res)
+	}
+}
+
+// TestPreload: a preloaded key starts with its value: reading it is legal,
+// and so is finding it at quiescence when no write was acknowledged (a
+// failed one may have been lost); reading it absent, or finding another
+// value nobody wrote, is not.
+func TestPreload(t *testing.T) {
+	preload := map[string]string{"k": "P"}
+	tests := []struct {
+		name     string
+		hist     []kv.Record
+		final    string
+		lostOnly bool // lost_write is the only anomaly, at 1
+		verdict  string
+	}{
+		{"read", []kv.Record{op(kv.Get, 1, 2, "", "P", true)}, "P", false, kvcheck.Ok},
+		{"read absent", []kv.Record{op(kv.Get, 1, 2, "", "", false)}, "P", false, kvcheck.Illegal},
+		{"kept through a failed write", []kv.Record{failed(op(kv.Put, 1, 2, "A", "", false))}, "P", false, kvcheck.Ok},
+		{"replaced by nobody", []kv.Record{op(kv.Get, 1, 2, "", "P", true)}, "Z", true, kvcheck.Illegal},
+		{"kept over an acknowledged write", []kv.Record{op(kv.Put, 1, 2, "A", "", false)}, "P", true, kvcheck.Illegal},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			final := map[string]string{"k": tt.final}
+			res, err := kvcheck.Check(kvcheck.Input{History: tt.hist, Complete: true, Preload: preload, Memory: final, Store: final, Linearizability: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, kind := range kvcheck.Kinds() {
+				want := 0
+				if tt.lostOnly && kind == kvcheck.LostWrite {
+					want = 1
+				}
+				if res.Anomalies[kind] != want {
+					t.Errorf("%s = %d, want %d", kind, res.Anomalies[kind], want)
+				}
+			}
+			if res.Linearizable != tt.verdict {
+				t.Errorf("verdict %s, want %s", res.Linearizable, tt.verdict)
+			}
+		})
 	}
 }

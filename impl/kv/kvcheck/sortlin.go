@@ -32,7 +32,10 @@ func linearizeBySort(ops []porcupine.Operation, init state) bool {
 		in, out := op.Input.(linInput), op.Output.(linOutput)
 		switch {
 		case in.Unchecked && in.Op == kv.Get:
-			l.writes = append(l.writes, item{op: op, at: op.Call}) // constrains nothing
+			// A failed get changes nothing and says nothing: it fits
+			// anywhere in its interval, so it is left out (kept as a
+			// write, it would close the segment of the value before it).
+			continue
 		case in.Unchecked || in.Op == kv.Put || (in.Op == kv.PutIfAbsent && !out.Found) || (in.Op == kv.Delete && out.Found):
 			l.writes = append(l.writes, item{op: op, at: op.Return})
 		default: // get, put_if_absent that loaded, delete that found nothing
