@@ -17,7 +17,7 @@ import (
 
 // newMutex returns a mutex-strategy system on a memory store, and the
 // store.
-func newMutex(t *testing.T, history bool, cfg Config) (*system, store.Store) {
+func newMutex(t *testing.T, history bool, cfg any) (*system, store.Store) {
 	t.Helper()
 	tg := Target()
 	s, err := tg.Strategy("mutex")
@@ -147,6 +147,39 @@ func TestSafeName(t *testing.T) {
 	} {
 		if got := safeName(in); got != want {
 			t.Errorf("safeName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestConfig: a Config, or a pointer to one, sets the scan length and the
+// history cap; zero, negative, nil or another type of config means the
+// defaults. The scan length is what a scan asks for.
+func TestConfig(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		cfg       any
+		scan, cap int
+	}{
+		{"none", nil, kv.DefaultScanLength, DefaultHistoryCap},
+		{"another type", "context-system config", kv.DefaultScanLength, DefaultHistoryCap},
+		{"zero", Config{}, kv.DefaultScanLength, DefaultHistoryCap},
+		{"negative", Config{ScanLength: -1, HistoryCap: -1}, kv.DefaultScanLength, DefaultHistoryCap},
+		{"set", Config{ScanLength: 3, HistoryCap: 5}, 3, 5},
+		{"pointer", &Config{ScanLength: 1, HistoryCap: 7}, 1, 7},
+		{"nil pointer", (*Config)(nil), kv.DefaultScanLength, DefaultHistoryCap},
+	} {
+		cfg := configOf(tt.cfg)
+		if cfg.ScanLength != tt.scan || cfg.HistoryCap != tt.cap {
+			t.Errorf("%s: scan length %d, history cap %d; want %d, %d", tt.name, cfg.ScanLength, cfg.HistoryCap, tt.scan, tt.cap)
+		}
+		sys, _ := newMutex(t, true, tt.cfg)
+		tg := Target()
+		scan, _ := tg.Op("kv.scan")
+		c := sys.Client(0).(*client)
+		err := c.Do(context.Background(), scan, "a")
+		c.Observe(1, 2, err)
+		if len(c.kept) != 1 || c.kept[0].N != tt.scan {
+			t.Errorf("%s: the scan kept is %+v, want one asking for %d keys", tt.name, c.kept, tt.scan)
 		}
 	}
 }
