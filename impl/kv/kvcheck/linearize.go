@@ -114,7 +114,10 @@ func linearizability(in Input, res *Result, witnesses map[string][]window) error
 func checkWindows(ops []porcupine.Operation, init state, size int, limit time.Duration, deadline time.Time) (porcupine.CheckResult, porcupine.Model, porcupine.LinearizationInfo) {
 	verdict := porcupine.Ok
 	for lo := 0; lo < len(ops); lo += size {
-		if time.Now().After(deadline) {
+		// porcupine reads a timeout of 0 or less as none at all: the time
+		// left is taken once, and a check with none left is not started.
+		left := min(limit, time.Until(deadline))
+		if left <= 0 {
 			return porcupine.Unknown, porcupine.Model{}, porcupine.LinearizationInfo{}
 		}
 		w, start := whole, init
@@ -125,7 +128,7 @@ func checkWindows(ops []porcupine.Operation, init state, size int, limit time.Du
 			w.to = ops[hi].Call
 		}
 		m := model(start)
-		r, info := porcupine.CheckOperationsVerbose(m, timeWindow(ops, w), min(limit, time.Until(deadline)))
+		r, info := porcupine.CheckOperationsVerbose(m, timeWindow(ops, w), left)
 		switch r {
 		case porcupine.Illegal:
 			return r, m, info
