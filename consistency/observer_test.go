@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -132,5 +133,46 @@ func BenchmarkCheck(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestListSome: the notes name up to eight partitions, then count the rest.
+func TestListSome(t *testing.T) {
+	names := []string{"a", "b", "c", "d", "e", "f", "g", "h", "i"}
+	if got := listSome(names[:8]); got != "a, b, c, d, e, f, g, h" {
+		t.Errorf("eight names: %q", got)
+	}
+	if got := listSome(names); got != "a, b, c, d, e, f, g, h, … (1 more)" {
+		t.Errorf("nine names: %q", got)
+	}
+}
+
+// TestRecordRejectsUnknownWorkerByName: the panic names the worker, not an
+// index out of range.
+func TestRecordRejectsUnknownWorkerByName(t *testing.T) {
+	for _, w := range []int{-2, 2} {
+		func() {
+			defer func() {
+				if msg, _ := recover().(string); !strings.Contains(msg, fmt.Sprintf("Record for worker %d of 2", w)) {
+					t.Errorf("Record(%d) on an observer of 2 workers: panic %q", w, msg)
+				}
+			}()
+			NewObserver(2, Options{}).Record(w, Op{Kind: ctxsys.ManagerGet})
+		}()
+	}
+}
+
+// TestFailuresWithinTheCap: a failed write under the history cap is kept,
+// and no note says failed writes were dropped.
+func TestFailuresWithinTheCap(t *testing.T) {
+	w := world{memory: map[string]ctxsys.State{"a": state(2, "w1-1")}}
+	in, o := observe(t, 2, Options{History: true}, w,
+		op("manager.create", "a", 0, 10, write(1, "w0-1")),
+		op("manager.update", "a", 20, 30, by(1), write(2, "w1-1"), failed("store")))
+	got := o.Check(context.Background(), in)
+	for _, n := range got.Notes {
+		if strings.Contains(n, "beyond the cap") {
+			t.Errorf("note %q with one failed write and no cap reached", n)
+		}
 	}
 }
