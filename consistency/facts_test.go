@@ -686,3 +686,74 @@ func TestMaxTree(t *testing.T) {
 		}
 	}
 }
+
+// TestAnomalyInstants: intervals are closed, so operations that meet at one
+// instant are concurrent — each fact decided at such an instant.
+func TestAnomalyInstants(t *testing.T) {
+	tests := []struct {
+		name  string
+		cfg   ctxsys.Config
+		world world
+		ops   []Op
+		want  map[string]int64
+	}{
+		{
+			name: "duplicate_create: a delete called as the second create returns separates them",
+			ops: []Op{
+				op("manager.create", "a", 0, 10, write(1, "w0-1")),
+				op("manager.create", "a", 20, 30, by(1), write(2, "w1-1")),
+				op("manager.delete", "a", 30, 40, by(2)),
+			},
+		},
+		{
+			name: "capacity_overshoot: an id counts in each span it existed",
+			cfg:  ctxsys.Config{MaxContexts: 1, MaxRecoveryPoints: 2, TTL: time.Hour},
+			world: world{memory: map[string]ctxsys.State{"a": state(2, "w0-2")}},
+			ops: []Op{
+				op("manager.create", "a", 0, 10, write(1, "w0-1")),
+				op("manager.create", "b", 12, 15, by(1), write(1, "w1-1")),
+				op("manager.delete", "a", 20, 22),
+				op("manager.delete", "b", 25, 35, by(1)),
+				op("manager.create", "a", 40, 50, write(2, "w0-2")),
+			},
+			want: map[string]int64{CapacityOvershoot: 1},
+		},
+		{
+			name: "lost_refresh: an update called as the cleanup returns precedes it",
+			cfg:  ctxsys.Config{MaxContexts: 2, MaxRecoveryPoints: 2, TTL: 25},
+			world: world{
+				adapter: map[string]ctxsys.AdapterContext{"a": {ID: "a", Version: 2, Data: []byte("w1-1")}},
+				memory:  map[string]ctxsys.State{"a": state(2, "w1-1")},
+			},
+			ops: []Op{
+				op("adapter.create", "a", 0, 10, write(0, "w0-1"), returns(1, "w0-1")),
+				op("adapter.cleanup", "", 20, 30, by(2), ids("a")),
+				op("adapter.update", "a", 30, 40, by(1), write(0, "w1-1"), returns(2, "w1-1")),
+			},
+			want: map[string]int64{LostRefresh: 1},
+		},
+		{
+			name:  "version_regression: an update returning as the get is called may follow it",
+			world: world{trackers: []ctxsys.State{state(5, "w0-1")}},
+			ops: []Op{
+				op("tracker.update_state", "", 0, 20, onTracker(0), write(5, "w0-1")),
+				op("tracker.get_state", "", 20, 30, by(1), onTracker(0), returns(0, "")),
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := tt.cfg
+			if c == (ctxsys.Config{}) {
+				c = ctxsys.Config{MaxContexts: 2, MaxRecoveryPoints: 2, TTL: time.Hour}
+			}
+			in, o := observe(t, 3, Options{Config: c}, tt.world, tt.ops...)
+			got := o.Check(context.Background(), in)
+			for _, kind := range Kinds {
+				if got.Anomalies[kind] != tt.want[kind] {
+					t.Errorf("%s = %d, want %d (notes %q)", kind, got.Anomalies[kind], tt.want[kind], got.Notes)
+				}
+			}
+		})
+	}
+}

@@ -277,3 +277,28 @@ func TestTimeBudget(t *testing.T) {
 		t.Errorf("linearizable = %q with no time budget, want unknown", got.Linearizable)
 	}
 }
+
+// TestHistoryCapNote: the note on a capped history gives the instant of
+// the cut and what was kept: operations invoked at or after it are set
+// aside even when recorded before the cap was reached.
+func TestHistoryCapNote(t *testing.T) {
+	const cut = 1_500_000_000
+	w := world{memory: map[string]ctxsys.State{"a": state(2, "w0-2")}}
+	in, o := observe(t, 2, Options{History: true, HistoryCap: 3}, w,
+		op("manager.create", "a", 0, 10, write(1, "w0-1")),
+		op("manager.update", "a", 20, 30, write(2, "w0-2")),
+		op("manager.get", "a", cut, cut+10, by(1), returns(2, "w0-2")), // recorded, at the cut
+		op("manager.get", "a", cut, cut+20, returns(2, "w0-2")),        // beyond the cap: the cut
+	)
+	got := o.Check(context.Background(), in)
+	want := "history cap of 3 operations reached at t=1.500s: 1 operations were not recorded; " +
+		"the checks use the 2 operations invoked before that instant (1 recorded later were set aside)"
+	if len(got.Notes) == 0 || !strings.HasPrefix(got.Notes[0], want) {
+		t.Errorf("notes %q, want the first to begin %q", got.Notes, want)
+	}
+	for _, n := range got.Notes {
+		if strings.Contains(n, "beyond the cap") {
+			t.Errorf("note %q, though no failed write was dropped", n)
+		}
+	}
+}
