@@ -706,8 +706,8 @@ func TestAnomalyInstants(t *testing.T) {
 			},
 		},
 		{
-			name: "capacity_overshoot: an id counts in each span it existed",
-			cfg:  ctxsys.Config{MaxContexts: 1, MaxRecoveryPoints: 2, TTL: time.Hour},
+			name:  "capacity_overshoot: an id counts in each span it existed",
+			cfg:   ctxsys.Config{MaxContexts: 1, MaxRecoveryPoints: 2, TTL: time.Hour},
 			world: world{memory: map[string]ctxsys.State{"a": state(2, "w0-2")}},
 			ops: []Op{
 				op("manager.create", "a", 0, 10, write(1, "w0-1")),

@@ -72,6 +72,22 @@ func TestPartitionVerdicts(t *testing.T) {
 			want: results.LinOK,
 		},
 		{
+			// A manager.create of another id: the adapter's map and the
+			// manager's may differ, so only the adapter's own outcomes
+			// say what its map holds.
+			name: "adapter beside the manager: a create then an update, read back",
+			world: withAdapter(map[string]ctxsys.State{"a": state(2, "w0-2"), "b": state(1, "w1-1")},
+				map[string]ctxsys.AdapterContext{"a": {ID: "a", Version: 2, Data: []byte("w0-2")}}),
+			ops: []Op{
+				op("manager.create", "b", 0, 10, by(1), write(1, "w1-1")),
+				op("adapter.create", "a", 0, 10, write(0, "w0-1"), returns(1, "w0-1")),
+				op("adapter.get", "a", 20, 30, returns(1, "w0-1")),
+				op("adapter.update", "a", 40, 50, write(0, "w0-2"), returns(2, "w0-2")),
+				op("adapter.get", "a", 60, 70, returns(2, "w0-2")),
+			},
+			want: results.LinOK,
+		},
+		{
 			name: "adapter: the manager holds another version than the update returned",
 			world: withAdapter(map[string]ctxsys.State{"a": state(2, "w0-2")},
 				map[string]ctxsys.AdapterContext{"a": {ID: "a", Version: 2, Data: []byte("w0-2")}}),
