@@ -89,7 +89,7 @@ func TestPartitionVerdicts(t *testing.T) {
 		},
 		{
 			name: "adapter: the manager holds another version than the update returned",
-			world: withAdapter(map[string]ctxsys.State{"a": state(2, "w0-2")},
+			world: withAdapter(map[string]ctxsys.State{"a": state(3, "w0-2")},
 				map[string]ctxsys.AdapterContext{"a": {ID: "a", Version: 2, Data: []byte("w0-2")}}),
 			ops: []Op{
 				op("adapter.create", "a", 0, 10, write(0, "w0-1"), returns(1, "w0-1")),
