@@ -118,6 +118,18 @@ func TestPartitionVerdicts(t *testing.T) {
 			want: results.LinIllegal,
 		},
 		{
+			// With auto-recovery an accepted update may still return its
+			// recovery point's error.
+			name:  "tracker: an update told not_found under auto-recovery may have been accepted",
+			cfg:   ctxsys.Config{AutoRecovery: true},
+			world: world{trackers: []ctxsys.State{state(2, "w0-1")}},
+			ops: []Op{
+				op("tracker.update_state", "", 0, 10, onTracker(0), write(2, "w0-1"), failed("not_found")),
+				op("tracker.get_state", "", 20, 30, by(1), onTracker(0), returns(2, "w0-1")),
+			},
+			want: results.LinOK,
+		},
+		{
 			name:  "tracker: a failed get tells nothing",
 			world: world{trackers: []ctxsys.State{state(2, "w0-1")}},
 			ops: []Op{
