@@ -706,6 +706,14 @@ func TestAnomalyInstants(t *testing.T) {
 			},
 		},
 		{
+			name: "duplicate_create: a delete called as the enclosing create returns separates them",
+			ops: []Op{
+				op("manager.create", "a", 0, 100, write(1, "w0-1")),
+				op("manager.create", "a", 20, 30, by(1), write(2, "w1-1")),
+				op("manager.delete", "a", 100, 110, by(2)),
+			},
+		},
+		{
 			name:  "capacity_overshoot: an id counts in each span it existed",
 			cfg:   ctxsys.Config{MaxContexts: 1, MaxRecoveryPoints: 2, TTL: time.Hour},
 			world: world{memory: map[string]ctxsys.State{"a": state(2, "w0-2")}},
