@@ -263,6 +263,20 @@ func TestWindows(t *testing.T) {
 	if r = check1(register, sequentialPuts(40, -1), Options{WindowOps: 8}); r.Verdict != porcupine.Ok {
 		t.Errorf("a legal history the shortcuts prove: %v (%s), want Ok", r.Verdict, r.Why)
 	}
+	// In a window after the first, the short windows of the quick pass
+	// start at the window: [100, 200) in four of 25, the stale read in
+	// [150, 175), illegal in [150, 162).
+	r = check1(register, sequentialPuts(200, 151), Options{PorcupineOnly: true, WindowOps: 100})
+	if r.Verdict != porcupine.Illegal || r.Shown != 12 {
+		t.Errorf("a stale read in the second window: %v showing %d operations, want Illegal showing 12", r.Verdict, r.Shown)
+	}
+	// An operation of an earlier window that returns at the instant a
+	// window starts may take effect in it.
+	straddling := []Op{create(0, 0, 10, 1, "a"), update(1, 5, 20, 2, "b"), get(2, 20, 30, 1, "a"), get(2, 40, 50, 2, "b")}
+	if r = check1(context3, straddling, Options{PorcupineOnly: true, WindowOps: 2}); r.Verdict != porcupine.Unknown {
+		t.Errorf("an update returning as the next window starts: %v, want Unknown (legal, checked in windows)", r.Verdict)
+	}
+
 	// An operation that returns at the instant the next window's first
 	// operation is called may come after it (intervals are closed): its
 	// outcome is unknown within its window — a read then tells nothing.
