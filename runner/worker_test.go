@@ -99,6 +99,13 @@ func TestDoSortsOperationsByWindow(t *testing.T) {
 				(max < 0.99*float64(now-from) || max > 1.01*float64(after-from)) {
 				t.Errorf("recorded latency %v ns, want between %d and %d", max, now-from, after-from)
 			}
+			// Open loop, the service time runs from the start, not from
+			// when the operation was due.
+			if _, svc := r.rec.merged(func(int) string { return "op" }); tc.openLoop && got.recorded == 1 {
+				if s, after := svc["all"], r.clock.now(); s.Count != 1 || float64(s.MaxNs) > 1.01*float64(after-now) {
+					t.Errorf("service time %d ns (%d recorded), want at most the %d ns the call took", s.MaxNs, s.Count, after-now)
+				}
+			}
 			if !w.hasCompleted() || w.beat.Load() != 1 {
 				t.Errorf("heartbeat %d after one operation in epoch 0, want 1", w.beat.Load())
 			}
