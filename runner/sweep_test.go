@@ -79,7 +79,7 @@ func TestSweepReportsProgressAndFailures(t *testing.T) {
 	var events []string
 	sw.Progress = func(e ProgressEvent) { events = append(events, fmt.Sprintf("%d/%d", e.Run, e.Runs)) }
 	f, err := sw.Run(context.Background())
-	if !errors.Is(err, ErrRunsFailed) || !strings.Contains(err.Error(), "2 of 3") {
+	if !errors.Is(err, ErrRunsFailed) || err.Error() != ErrRunsFailed.Error()+": 2 of 3" {
 		t.Errorf("err %v, want ErrRunsFailed for 2 of 3", err)
 	}
 	if len(f.Runs) != 3 || f.Runs[1].Status != results.StatusOK || f.Meta.Interrupted {
