@@ -163,3 +163,39 @@ func TestWarningMessages(t *testing.T) {
 		})
 	}
 }
+
+// TestLittlesLawWithoutFigures: a run without clients or without a window
+// gets no allowance from figures it lacks: no concurrency, no check (the
+// ratio has nothing to compare with); no window, no edges to excuse.
+func TestLittlesLawWithoutFigures(t *testing.T) {
+	count := func(r results.Run) (n int, msg string) {
+		for _, w := range runWarnings(r) {
+			if w.Kind == KindLittlesLaw {
+				n, msg = n+1, w.Message
+			}
+		}
+		return n, msg
+	}
+	r := okRun("w", 4, "s", 0, 1000)
+	r.LittlesLawRatio, r.Concurrency = 0.5, 0
+	if n, msg := count(r); n != 0 {
+		t.Errorf("no concurrency: %d warning(s) %q, want none", n, msg)
+	}
+	r = okRun("w", 4, "s", 0, 1000)
+	r.LittlesLawRatio, r.DurationS = 1.5, 0
+	all := r.Latency["all"]
+	all.MaxNs = 1e9
+	r.Latency = map[string]results.Latency{"all": all}
+	want := "Little's law ratio 1.50 above 1.1: throughput × (mean latency + think time) is more than the 4 clients, beyond what operations cut by the window's edges add (at most 0.00, "
+	if n, msg := count(r); n != 1 || !strings.HasPrefix(msg, want) {
+		t.Errorf("no window: %d warning(s) %q, want one starting %q", n, msg, want)
+	}
+	// A 2 s window and a slowest operation of 0.5 s: edges of 0.25.
+	r.DurationS, r.LittlesLawRatio = 2, 1.5
+	all.MaxNs = 0.5e9
+	r.Latency = map[string]results.Latency{"all": all}
+	want = "Little's law ratio 1.50 above 1.1: throughput × (mean latency + think time) is more than the 4 clients, beyond what operations cut by the window's edges add (at most 0.25, "
+	if n, msg := count(r); n != 1 || !strings.HasPrefix(msg, want) {
+		t.Errorf("edges of 0.25: %d warning(s) %q, want one starting %q", n, msg, want)
+	}
+}
