@@ -161,3 +161,38 @@ func TestFaultStoreFailsOnce(t *testing.T) {
 		t.Errorf("put after the failure: %v", err)
 	}
 }
+
+// TestStable: a condition counts as reached only once it held on two polls
+// in a row; a poll where it fails starts the count again.
+func TestStable(t *testing.T) {
+	results := []bool{true, false, true, true, true}
+	want := []bool{false, false, false, true, true}
+	i := 0
+	stable := Stable(func() bool { return results[i] })
+	for ; i < len(results); i++ {
+		if got := stable(); got != want[i] {
+			t.Errorf("poll %d (condition %v): %v, want %v", i, results[i], got, want[i])
+		}
+	}
+}
+
+// inspected is a manager that only shows its memory.
+type inspected struct {
+	ctxsys.Manager
+	states map[string]ctxsys.State
+	seqs   map[string][]uint64
+}
+
+func (m inspected) Contexts() map[string]ctxsys.State      { return m.states }
+func (m inspected) RecoveryPointSeqs() map[string][]uint64 { return m.seqs }
+
+// TestMemoryOfLeavesOutIdsWithoutPoints: an id with no recovery points has
+// no entry in the seqs compared with the store's, which lists none for it.
+func TestMemoryOfLeavesOutIdsWithoutPoints(t *testing.T) {
+	m := inspected{states: map[string]ctxsys.State{"a": {ID: "a"}, "b": {ID: "b"}},
+		seqs: map[string][]uint64{"a": {3, 1}, "b": {}}}
+	_, seqs, err := memoryOf(context.Background(), m)
+	if err != nil || len(seqs) != 1 || len(seqs["a"]) != 2 || seqs["a"][0] != 1 {
+		t.Errorf("memoryOf seqs = %v, %v; want only a's, sorted", seqs, err)
+	}
+}
