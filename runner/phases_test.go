@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -238,17 +239,30 @@ func TestLittlesLaw(t *testing.T) {
 	const n = 4
 	s := spec(t, strings.NewReplacer("keys: 16", "keys: 64", "preload: 16", "preload: 64", "ops: 400", "duration: 400ms",
 		"warmup: 0s", "warmup: 100ms", "store: memory", "store: sim:latency=2ms").Replace(updateYAML))
-	res, err := RunOne(context.Background(), Params{Strategy: "sharded", Spec: s, Concurrency: n, Repetition: 1, Options: Options{Instrument: true}})
-	if err != nil {
-		t.Fatal(err)
+	// A machine loaded by other processes leaves workers waiting for a CPU
+	// between operations, which no latency covers: the ratio then reads
+	// low (0.33 and 0.40 seen at a load average of 21 on 2 cores). Up to
+	// three runs are taken and the test fails only if none reads ≈ 1; a
+	// miscomputed throughput or latency misses in every one.
+	var problems []string
+	for attempt := range 3 {
+		res, err := RunOne(context.Background(), Params{Strategy: "sharded", Spec: s, Concurrency: n, Repetition: 1 + attempt, Options: Options{Instrument: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		problems = problems[:0]
+		ratio := res.ThroughputOpsS * res.Latency["all"].MeanNs / 1e9 / n
+		if ratio < 0.75 || ratio > 1.33 {
+			problems = append(problems, fmt.Sprintf("throughput %.0f/s × mean latency %.0fns / %d = %.2f, want ≈ 1", res.ThroughputOpsS, res.Latency["all"].MeanNs, n, ratio))
+		}
+		if r := res.LittlesLawRatio; r < 0.75 || r > 1.33 {
+			problems = append(problems, fmt.Sprintf("littles_law_ratio %.2f, want ≈ 1", r))
+		}
+		if len(problems) == 0 {
+			return
+		}
 	}
-	ratio := res.ThroughputOpsS * res.Latency["all"].MeanNs / 1e9 / n
-	if ratio < 0.75 || ratio > 1.33 {
-		t.Errorf("throughput %.0f/s × mean latency %.0fns / %d = %.2f, want ≈ 1", res.ThroughputOpsS, res.Latency["all"].MeanNs, n, ratio)
-	}
-	if r := res.LittlesLawRatio; r < 0.75 || r > 1.33 {
-		t.Errorf("littles_law_ratio %.2f, want ≈ 1", r)
-	}
+	t.Error(strings.Join(problems, "; "))
 }
 
 // registerLingering registers a strategy whose every get starts a
