@@ -19,8 +19,10 @@ for dir in "$@"; do
   echo "== gremlins on $dir" >&2
   # --timeout-coefficient: the race-free test binaries of this repo run
   # concurrent workloads whose time varies with load; a generous factor
-  # keeps a slow run from being counted as a timeout (a kill).
-  go tool gremlins unleash --silent --workers "$workers" --timeout-coefficient 5 \
+  # keeps a slow run from being counted as a timeout (a kill). The factor
+  # multiplies the coverage run's time, so that run must not come from
+  # the test cache (GOFLAGS=-count=1), or every timeout shrinks to seconds.
+  GOFLAGS="${GOFLAGS:+$GOFLAGS }-count=1" go tool gremlins unleash --silent --workers "$workers" --timeout-coefficient 5 \
     --output "$tmp/$name.json" "$dir" >&2
   args+=("$dir=$tmp/$name.json")
 done
