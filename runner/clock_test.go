@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"math"
 	"testing"
 	"time"
 )
@@ -36,5 +37,21 @@ func TestHarnessCostIsPerOperation(t *testing.T) {
 	total := time.Since(t0)
 	if limit := float64(total.Nanoseconds()) / (harnessTrials * harnessLoop); cost <= 0 || cost > limit {
 		t.Errorf("harness cost %v ns/op, want > 0 and ≤ %v (%s over %d×%d operations)", cost, limit, total, harnessTrials, harnessLoop)
+	}
+}
+
+// TestClockFixedPoint: the clock's fixed-point conversion agrees with the
+// exact product to a nanosecond or one part in 10⁹ (far below the rate's
+// own calibration error), from one tick to a day's worth, at the rates a
+// TSC runs at and at the monotonic clock's 1 ns a tick.
+func TestClockFixedPoint(t *testing.T) {
+	for _, nsPerTick := range []float64{1, 0.4, 1 / 2.9, 1 / 3.7} {
+		c := clock{nsPerTick32: uint64(math.Round(nsPerTick * (1 << 32)))}
+		for _, d := range []int64{0, 1, 3, 1000, 123_456_789, int64(86_400e9 / nsPerTick)} {
+			want := float64(d) * nsPerTick
+			if got := c.ns(d); math.Abs(float64(got)-want) > max(1, 1e-9*want) {
+				t.Errorf("%v ns a tick: %d ticks = %d ns, want %.1f", nsPerTick, d, got, want)
+			}
+		}
 	}
 }

@@ -130,7 +130,11 @@ func (r *run) do(w *worker, op target.Op, key string, intended int64) {
 	if w.shard == nil {
 		w.shard = r.rec.shardOf(w.id)
 	}
-	w.shard.record(r.rec.shared, epoch, int(op), end-from, end-start)
+	if r.rec.shared {
+		w.shard.record(true, epoch, int(op), end-from, end-start)
+	} else {
+		w.shard.add(epoch, int(op), end-from, end-start)
+	}
 	var kind string
 	if err != nil {
 		kind = r.tgt.ErrorKindOf(err)
