@@ -130,6 +130,10 @@ func TestWarningMessages(t *testing.T) {
 		{"store slow", healthy(), func(r *results.Run) {
 			r.Store = results.StoreFigures{Ops: 10, ConfiguredLatencyNs: 1e6, LatencyMeanNs: 1.25e6}
 		}, KindStoreLatency, "realised store latency mean 1.25ms is +25% off the configured mean 1ms"},
+		{"store slow, scheduler busy", healthy(), func(r *results.Run) {
+			r.Store = results.StoreFigures{Ops: 10, ConfiguredLatencyNs: 1e6, LatencyMeanNs: 1.25e6}
+			r.Runtime.SchedLatencyP99Ns = 250e3
+		}, KindStoreLatency, "realised store latency mean 1.25ms is +25% off the configured mean 1ms; the runtime's scheduling latency p99 was 250µs: calls whose delay had ended waited that long for a CPU"},
 		{"store fast", healthy(), func(r *results.Run) {
 			r.Store = results.StoreFigures{Ops: 10, ConfiguredLatencyNs: 10e6, LatencyMeanNs: 8e6}
 		}, KindStoreLatency, "realised store latency mean 8ms is -20% off the configured mean 10ms"},
@@ -161,6 +165,29 @@ func TestWarningMessages(t *testing.T) {
 				t.Errorf("%s warnings %q, want one starting %q", tc.kind, msgs, tc.want)
 			}
 		})
+	}
+}
+
+// TestStoreLatencyCauseOnlyWhenItCovers: the scheduler is named as the
+// cause of a slow store only when its p99 wait covers the mean's excess,
+// and never for a store faster than configured.
+func TestStoreLatencyCauseOnlyWhenItCovers(t *testing.T) {
+	for _, tc := range []struct {
+		meanNs, schedNs int64
+		cause           bool
+	}{{1.25e6, 250e3, true}, {1.25e6, 249e3, false}, {0.75e6, 5e6, false}} {
+		r := results.Run{Workload: "w", Strategy: "s", Concurrency: 4, Status: results.StatusOK,
+			Store:   results.StoreFigures{Ops: 10, ConfiguredLatencyNs: 1e6, LatencyMeanNs: tc.meanNs},
+			Runtime: results.Runtime{SchedLatencyP99Ns: tc.schedNs}}
+		var msg string
+		for _, w := range runWarnings(r) {
+			if w.Kind == KindStoreLatency {
+				msg = w.Message
+			}
+		}
+		if msg == "" || strings.Contains(msg, "scheduling latency") != tc.cause {
+			t.Errorf("mean %d ns, scheduler p99 %d ns: %q, want the scheduler named: %v", tc.meanNs, tc.schedNs, msg, tc.cause)
+		}
 	}
 }
 
