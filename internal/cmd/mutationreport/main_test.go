@@ -51,3 +51,24 @@ func TestGoalFails(t *testing.T) {
 		t.Fatalf("goal 40: %v", err)
 	}
 }
+
+// TestStaleOnlyInMeasuredPackages: an equivalent entry that no longer
+// survives is listed as stale only when its package was measured; another
+// package's entries are not judged by these results.
+func TestStaleOnlyInMeasuredPackages(t *testing.T) {
+	dir := t.TempDir()
+	res := filepath.Join(dir, "a.json")
+	os.WriteFile(res, []byte(sample), 0o644)
+	equiv := filepath.Join(dir, "eq.txt")
+	os.WriteFile(equiv, []byte("analysis/usl.go:10:5 CONDITIONALS_BOUNDARY killed meanwhile\nrunner/run.go:1:1 ARITHMETIC_BASE another package\n"), 0o644)
+	var out bytes.Buffer
+	if err := run([]string{"-equivalent", equiv, "./analysis=" + res}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "  analysis/usl.go:10:5 CONDITIONALS_BOUNDARY") {
+		t.Errorf("the measured package's stale entry is not listed:\n%s", out.String())
+	}
+	if strings.Contains(out.String(), "runner/run.go") {
+		t.Errorf("another package's entry listed as stale:\n%s", out.String())
+	}
+}
