@@ -110,7 +110,7 @@ func (s *shard) add(epoch int64, op int, latency, service int64) {
 		s.handOver(epoch)
 	}
 	latency = clampNs(latency)
-	s.counts.Add(latency, 1)
+	s.counts.AddBucket(loghist.Coarse.Bucket(latency), 1) // s.counts is loghist.Coarse
 	recordInto(s.byOp, op, latency)
 	if s.svcByOp != nil {
 		recordInto(s.svcByOp, op, clampNs(service))

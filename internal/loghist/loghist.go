@@ -124,10 +124,11 @@ func (h *Histogram) TakeInto(dst *Histogram) {
 
 // AddCounts adds c's counts to h, which must have c's layout, one atomic
 // add per non-empty bucket: a writer that keeps its own Counts and hands
-// them over now and then pays no atomic add per value.
+// them over now and then pays no atomic add per value. Only the buckets c
+// touched are read, so handing over a few values costs a few buckets.
 func (h *Histogram) AddCounts(c *Counts) {
-	for b, k := range c.n {
-		if k != 0 {
+	for b := c.lo; b <= c.hi; b++ {
+		if k := c.n[b]; k != 0 {
 			h.buckets[b].Add(k)
 		}
 	}
@@ -141,6 +142,7 @@ func (h *Histogram) AddTo(c *Counts) {
 	for b := range h.buckets {
 		c.n[b] += h.buckets[b].Load()
 	}
+	c.lo, c.hi = 0, len(c.n)-1
 }
 
 // Count returns the number of values recorded.
@@ -163,16 +165,43 @@ func (h *Histogram) Quantile(q float64) int64 {
 type Counts struct {
 	layout Layout
 	n      []int64
+	// lo and hi bound the buckets that may be non-empty (lo > hi: none),
+	// so that Reset and Histogram.AddCounts cost what was counted, not
+	// the whole layout.
+	lo, hi int
 }
 
 // NewCounts returns empty counts of layout l.
-func NewCounts(l Layout) Counts { return Counts{layout: l, n: make([]int64, l.Len())} }
+func NewCounts(l Layout) Counts {
+	n := l.Len()
+	return Counts{layout: l, n: make([]int64, n), lo: n, hi: -1}
+}
 
 // Add counts k more values in the bucket of v.
-func (c *Counts) Add(v int64, k int64) { c.n[c.layout.Bucket(v)] += k }
+func (c *Counts) Add(v int64, k int64) { c.AddBucket(c.layout.Bucket(v), k) }
+
+// AddBucket counts k more values in bucket b (of c's layout, from
+// Layout.Bucket): a caller on a hot path computes the bucket inline and
+// this stays inlined too.
+func (c *Counts) AddBucket(b int, k int64) {
+	c.n[b] += k
+	// Branches, not min and max: in a steady state neither bound moves,
+	// so nothing is stored.
+	if b < c.lo {
+		c.lo = b
+	}
+	if b > c.hi {
+		c.hi = b
+	}
+}
 
 // Reset empties c.
-func (c *Counts) Reset() { clear(c.n) }
+func (c *Counts) Reset() {
+	if c.lo <= c.hi {
+		clear(c.n[c.lo : c.hi+1])
+	}
+	c.lo, c.hi = len(c.n), -1
+}
 
 // Count returns the number of values counted.
 func (c *Counts) Count() int64 {

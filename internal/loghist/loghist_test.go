@@ -186,6 +186,33 @@ func TestHandOverCounts(t *testing.T) {
 	}
 }
 
+// TestCountsRangeCoversEveryCount: the range Reset and AddCounts walk
+// covers every count however it got there — Add at either end of the
+// layout, AddTo from a histogram — and empty counts hand over nothing.
+func TestCountsRangeCoversEveryCount(t *testing.T) {
+	h := New(Coarse)
+	c := NewCounts(Coarse)
+	c.Reset() // empty: nothing to clear
+	h.AddCounts(&c)
+	if h.Count() != 0 {
+		t.Fatalf("empty counts handed over %d values", h.Count())
+	}
+	c.Add(0, 1)
+	c.Add(math.MaxInt64, 2)
+	h.AddCounts(&c)
+	if h.Count() != 3 {
+		t.Errorf("counts at both ends of the layout: %d handed over, want 3", h.Count())
+	}
+	c.Reset()
+	var filled Counts
+	h.AddTo(&filled)
+	filled.Add(5000, 1)
+	filled.Reset()
+	if c.Count() != 0 || filled.Count() != 0 {
+		t.Errorf("after Reset: %d and %d values left, want none", c.Count(), filled.Count())
+	}
+}
+
 func TestConcurrentRecording(t *testing.T) {
 	h := New(Coarse)
 	const goroutines, each = 8, 2000
