@@ -4,7 +4,7 @@ SUITE ?= default
 OUT   ?= reports/latest
 BENCH := bin/bench
 
-.PHONY: test lint report build fuzz mutate chaos gate-power
+.PHONY: test lint report build fuzz mutate chaos gate-power instrument
 
 # test: vet, every test with the race detector, and every benchmark once
 # (-benchtime=1x) so the benchmarks cannot rot. The tests include the short
@@ -80,3 +80,13 @@ HARNESSCOUNT ?= 6
 .PHONY: harness
 harness:
 	bash -o pipefail -c "$(GO) test -run='^$$' -bench='^BenchmarkHarness$$' -benchtime=1s -count=$(HARNESSCOUNT) ./runner/ | tee harness.txt | awk -f scripts/harness.awk"
+
+# instrument: what lock instrumentation costs, cell by cell (read-write
+# workload, memory store, every strategy at GOMAXPROCS and 16 clients):
+# BenchmarkInstrumentation alternates between the system built with
+# instrumentation off and on in chunks milliseconds apart, so the VM's
+# changes of speed cancel out; INSTRUMENTCOUNT runs of each cell, summarised
+# by benchstat (overhead-% is the median on/off ratio of a run, minus 1).
+INSTRUMENTCOUNT ?= 6
+instrument:
+	bash -o pipefail -c "$(GO) test -run='^$$' -bench='^BenchmarkInstrumentation$$' -benchtime=1s -count=$(INSTRUMENTCOUNT) ./benchmarks/ > instrument.txt && $(GO) tool benchstat -filter '.unit:(overhead-% OR cpu-overhead-%)' instrument.txt"

@@ -11,13 +11,13 @@
 // # Benchmarks
 //
 // Sub-benchmark names are key=value pairs in a fixed order, so benchstat can
-// put any key in columns (-col /strategy, -col /conc, -col /instrument):
+// put any key in columns (-col /strategy, -col /conc):
 //
 //	BenchmarkManager/op=update/keys=1024/conc=64/strategy=naive
 //	BenchmarkTracker/op=sync/keys=1024/conc=64/strategy=sharded
 //	BenchmarkAdapter/op=cleanup/keys=1024/conc=64/strategy=refactored
 //	BenchmarkWorkload/workload=mixed/keys=512/conc=64/strategy=naive
-//	BenchmarkInstrumentation/workload=read-write/keys=1024/conc=2/strategy=naive/instrument=on
+//	BenchmarkInstrumentation/workload=read-write/keys=1024/conc=2/strategy=naive
 //
 // Manager: op is create, get, update, delete or recovery_point. Tracker:
 // update_state or sync, with one tracker per client, each activated on a
@@ -43,13 +43,18 @@
 // manager.update, 1024 zipf-distributed keys) over the memory store, with
 // lock instrumentation off (plain sync locks, no trace in the context) and
 // on (lock.NewSet(true) and a lock.Trace per client, as the runner runs), at
-// GOMAXPROCS and 16 clients. Operations are not timed one by one there, so
-// clock reads do not dilute the difference; compare with
-// go tool benchstat -col /instrument.
+// GOMAXPROCS and 16 clients. Each cell builds both systems and alternates
+// between them within one benchmark, in pairs of chunks milliseconds apart,
+// so that a machine whose speed drifts between runs still shows the cost:
+// overhead-% is the median over the pairs of on/off wall time, minus 1,
+// cpu-overhead-% the same over process CPU; ns/op is the instrumented
+// side's, off-ns/op (benchstat prints off-sec/op) the plain side's.
+// Operations are not timed one by one there, so clock reads do not dilute
+// the difference. make instrument runs it and summarises with benchstat.
 //
-// Each sub-benchmark builds a fresh system on its first call and keeps it
-// for the calls that follow (b.N = 1, 100, …): preloading for every call
-// would take longer than measuring. Lock and store figures and latency
+// Each sub-benchmark builds a fresh system (Instrumentation: two) on its
+// first call and keeps it for the calls that follow (b.N = 1, 100, …):
+// preloading for every call would take longer than measuring. Lock and store figures and latency
 // histograms are reset at the start of every call; set-up and preload are
 // outside the timer.
 //

@@ -181,13 +181,27 @@ func (fx *fixture) trial(b *testing.B) {
 }
 
 // run resets the system's figures and the timer, runs b.N operations over
-// the clients, stops the timer and returns the first error. Each client
-// claims iterations from one shared counter until b.N are claimed, so the
-// conc clients stay busy to the end whatever their speed; each iteration
-// draws an operation and a key from the client's generator and makes the
-// call the opTable has for the operation.
+// the clients, stops the timer and returns the first error.
 func (fx *fixture) run(b *testing.B) error {
-	n := int64(b.N)
+	fx.sys.resetFigures()
+	cpu0, cpuOK := processCPU()
+	b.ResetTimer()
+	err := fx.drive(int64(b.N))
+	b.StopTimer()
+	// CPU per operation is what instrumentation and locking cost even
+	// when other processes share the machine and wall time is noisy.
+	if cpu1, ok := processCPU(); ok && cpuOK {
+		b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), unitCPU)
+	}
+	return err
+}
+
+// drive runs n operations over the clients and returns the first error.
+// Each client claims iterations from one shared counter until n are
+// claimed, so the conc clients stay busy to the end whatever their speed;
+// each iteration draws an operation and a key from the client's generator
+// and makes the call the opTable has for the operation.
+func (fx *fixture) drive(n int64) error {
 	// Claiming a batch at a time keeps the counter's cache line from
 	// becoming the bottleneck when operations take nanoseconds; a batch
 	// is small against each client's share, so the clients still finish
@@ -198,9 +212,6 @@ func (fx *fixture) run(b *testing.B) error {
 	var errOnce sync.Once
 	var failed atomic.Bool
 	var wg sync.WaitGroup
-	fx.sys.resetFigures()
-	cpu0, cpuOK := processCPU()
-	b.ResetTimer()
 	for _, c := range fx.clients {
 		wg.Go(func() {
 			for !failed.Load() {
@@ -220,12 +231,6 @@ func (fx *fixture) run(b *testing.B) error {
 		})
 	}
 	wg.Wait()
-	b.StopTimer()
-	// CPU per operation is what instrumentation and locking cost even
-	// when other processes share the machine and wall time is noisy.
-	if cpu1, ok := processCPU(); ok && cpuOK {
-		b.ReportMetric(float64(cpu1-cpu0)/float64(n), unitCPU)
-	}
 	return firstErr
 }
 

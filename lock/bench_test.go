@@ -172,7 +172,7 @@ func BenchmarkRLockParallel(b *testing.B) {
 	}
 }
 
-// BenchmarkIO: a store call bracketed by BeginIO/EndIO while one lock is
+// BenchmarkIO: a store call bracketed by BeginIO and End while one lock is
 // held, the held_io path (the call itself does nothing).
 func BenchmarkIO(b *testing.B) {
 	for _, traced := range []bool{false, true} {
@@ -184,8 +184,7 @@ func BenchmarkIO(b *testing.B) {
 			mu, ctx := lock.NewSet(true).Mutex("m"), benchContext(traced)
 			mu.Lock(ctx)
 			for b.Loop() {
-				lock.BeginIO(ctx)
-				lock.EndIO(ctx)
+				lock.BeginIO(ctx).End()
 			}
 			mu.Unlock(ctx)
 		})

@@ -32,15 +32,16 @@
 // Store calls made through the store lockbench hands a target
 // (target.Deps.Store) are bracketed as I/O already. Bracket your own
 // blocking calls — an HTTP request, a file write, a send to a slow
-// consumer — with BeginIO and EndIO on the same context, and the time any
+// consumer — with BeginIO and the End of the IO it returns, and the time any
 // lock is held across them counts as held_io:
 //
-//	lock.BeginIO(ctx)
+//	io := lock.BeginIO(ctx)
 //	resp, err := http.DefaultClient.Do(req.WithContext(ctx))
-//	lock.EndIO(ctx)
+//	io.End()
 //
 // Without a trace in the context (outside lockbench's runner, or with
-// instrumentation off) both return at once, after one context lookup.
+// instrumentation off) both return at once, after one context lookup and
+// one clock read.
 //
 // # Figures
 //
@@ -83,7 +84,7 @@
 // held_io needs to know which locks the goroutine doing I/O holds. Go has no
 // goroutine-local storage, so, in the style of net/http/httptrace, the caller
 // carries a *Trace in its context.Context (WithTrace): locks taken with that
-// context are pushed onto the trace, and I/O bracketed by BeginIO/EndIO (the
+// context are pushed onto the trace, and I/O bracketed by BeginIO and End (the
 // runner wraps every store with store.Instrument, which does it) adds its
 // duration to the held_io of every lock on the trace. The trace also sums,
 // per operation, its goroutine's lock wait and I/O time, for the runner.
@@ -121,21 +122,29 @@
 //
 // A Set built disabled makes plain sync locks (still registered, so Held and
 // Names work), so the cost of instrumentation can be measured side by side;
-// the zero Mutex and RWMutex are plain too. Instrumented, an uncontended
-// Lock/Unlock reads the lock clock twice (RDTSC where the kernel trusts the
-// TSC, see ClockSource) and makes two atomic adds on a cache line of the
-// running P's own: a name's figures are split into per-P shards, so readers
-// of one RWMutex, or stripes of one name, running on different cores do not
-// bounce shared counters between them (the recorder must not become a lock
-// under test). BenchmarkMutex and its neighbours in this package measure it:
-// about 28 ns per Lock/Unlock against 11 ns for sync.Mutex on this project's
-// 2-core machine. A lock's own writer figures add one atomic add per writer
-// release (and per held lock at the end of an I/O call) on the lock's own
-// cache line, which the writer already owns; the held-wait figure costs only
-// on the contended path. Measured before and after they were added (the
-// same benchmarks, 6 runs each, benchstat; the machine was shared and
-// heavily loaded, so only large changes would show): no significant change
-// to Lock/Unlock with a trace (55 → 51 ns), to 256 stripes hammered in
-// parallel (56 → 46 ns) or to a contended lock (45 → 41 ns); the end of an
-// I/O call under a traced writer lock rose from 35 to 40 ns (p=0.002).
+// the zero Mutex and RWMutex are plain too. Instrumented, an acquisition looks
+// its trace up in the context and reads the lock clock (RDTSC where the
+// kernel trusts the TSC, see ClockSource) before its first attempt, and
+// pushes itself onto the trace; a release reads the clock, adds a writer's
+// hold to the lock's own figures (on the lock's cache line, which the writer
+// already owns), unlocks, and only then pops the trace and records the hold
+// in the running P's shard of the name's figures — a sum, a maximum and a
+// histogram bucket, atomic adds on cache lines of that P's own, so that
+// readers of one RWMutex, or stripes of one name, running on different cores
+// do not bounce shared counters between them (the recorder must not become a
+// lock under test). Everything but the clock read happens outside the
+// critical section, so instrumentation lengthens the holds it measures by
+// as little as it can; a writer's release needs no context lookup (the lock
+// keeps its holder's trace). The held-wait figure costs only on the
+// contended path; the end of an I/O call charges each lock held across it.
+//
+// BenchmarkMutex and its neighbours in this package measure a Lock/Unlock
+// pair in isolation: about 40–70 ns instrumented with a trace, against 6–8
+// ns for sync.Mutex on this project's 2-core VM, whose speed moves by ±30%
+// between runs — two clock reads of ~12 ns are a third of it.
+// BenchmarkInstrumentation in lockbench/benchmarks measures it inside whole
+// operations, pairing instrumented and plain chunks milliseconds apart so
+// that the VM's drift cancels: 12–18% of a ~700 ns operation of the
+// read-write workload on the memory store (see the README, "What lock
+// instrumentation costs").
 package lock

@@ -22,8 +22,7 @@ func Example() {
 	contexts.RUnlock(ctx)
 	persist.Lock(ctx)
 	fmt.Println("held:", locks.Held())
-	lock.BeginIO(ctx) // what store.Instrument does around a store call
-	lock.EndIO(ctx)
+	lock.BeginIO(ctx).End() // what store.Instrument does around a store call
 	persist.Unlock(ctx)
 	fmt.Println("held:", locks.Held())
 

@@ -19,14 +19,13 @@ func TestHeldIO(t *testing.T) {
 			other.Lock(ctx) // released before the I/O: no held_io
 			other.Unlock(ctx)
 			lkHeld(ctx)
-			lock.BeginIO(ctx)
-			lock.BeginIO(ctx) // nested: counted once
+			outer := lock.BeginIO(ctx)
+			nested := lock.BeginIO(ctx) // nested: counted once
 			doSomeIO()
-			lock.EndIO(ctx)
-			lock.EndIO(ctx)
+			nested.End()
+			outer.End()
 			unlkHeld(ctx)
-			lock.BeginIO(ctx) // after release: no held_io
-			lock.EndIO(ctx)
+			lock.BeginIO(ctx).End() // after release: no held_io
 			ioWhileHeld := tr.IONs
 
 			snap := s.Snapshot()
@@ -57,11 +56,11 @@ func TestHeldIOExact(t *testing.T) {
 	outer, inner := s.Mutex("outer"), s.Mutex("inner")
 	ctx, tr := traced()
 	outer.Lock(ctx)
-	lock.BeginIO(ctx)
+	io := lock.BeginIO(ctx)
 	doSomeIO()
 	inner.Lock(ctx) // taken during the call: charged only from here on
 	doSomeIO()
-	lock.EndIO(ctx)
+	io.End()
 	inner.Unlock(ctx)
 	outer.Unlock(ctx)
 	snap := s.Snapshot()
@@ -84,12 +83,12 @@ func TestHeldIOSummedOverReaders(t *testing.T) {
 	rw.RLock(ctx1)
 	rw.RLock(ctx2)
 	rw.RLock(untracedCtx)
-	lock.BeginIO(ctx1)
+	io := lock.BeginIO(ctx1)
 	doSomeIO()
-	lock.EndIO(ctx1)
-	lock.BeginIO(ctx2)
+	io.End()
+	io = lock.BeginIO(ctx2)
 	doSomeIO()
-	lock.EndIO(ctx2)
+	io.End()
 	rw.RUnlock(untracedCtx)
 	rw.RUnlock(ctx2)
 	rw.RUnlock(ctx1)
@@ -115,11 +114,11 @@ func TestHeldIOCountsFromAcquisition(t *testing.T) {
 				s := lock.NewSet(true)
 				lk, unlk := op.make(s)
 				ctx, tr := traced()
-				lock.BeginIO(ctx)
+				io := lock.BeginIO(ctx)
 				time.Sleep(time.Millisecond) // the bulk of the call, before the lock
 				lk(ctx)
 				doSomeIO()
-				lock.EndIO(ctx)
+				io.End()
 				unlk(ctx)
 				got := s.Snapshot()["l"]
 				checkInvariants(t, op.name, got)
@@ -132,4 +131,53 @@ func TestHeldIOCountsFromAcquisition(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestHeldIOAcrossReset: of a hold that straddles a Reset, only the I/O
+// after the reset counts; the I/O before it ended before the figures
+// began. The I/O before is much longer, so counting it would make held_io
+// exceed the hold since the reset.
+func TestHeldIOAcrossReset(t *testing.T) {
+	for _, op := range ops {
+		t.Run(op.name, func(t *testing.T) {
+			s := lock.NewSet(true)
+			lk, unlk := op.make(s)
+			ctx, tr := traced()
+			lk(ctx)
+			io := lock.BeginIO(ctx)
+			for range 200 {
+				doSomeIO()
+			}
+			io.End()
+			s.Reset()
+			before := tr.IONs
+			io = lock.BeginIO(ctx)
+			doSomeIO()
+			io.End()
+			after := tr.IONs - before
+			unlk(ctx)
+			got := s.Snapshot()["l"]
+			checkInvariants(t, op.name, got)
+			if got.HeldIONs <= 0 || got.HeldIONs > after+1 {
+				t.Errorf("held_io = %d ns, want in (0, %d]: the I/O after the reset only (before it: %d ns)", got.HeldIONs, after, before)
+			}
+		})
+	}
+}
+
+// TestIOAt: a bracket opened and closed at times the caller read counts
+// exactly the time between them, nested brackets once, and a context
+// without a trace counts nothing.
+func TestIOAt(t *testing.T) {
+	ctx, tr := traced()
+	t0 := lock.Ticks()
+	outer := lock.BeginIOAt(ctx, t0)
+	nested := lock.BeginIOAt(ctx, t0+10)
+	nested.EndAt(t0 + 20)
+	outer.EndAt(t0 + 1_000_000)
+	want := int64(float64(1_000_000) * lock.NsPerTick())
+	if tr.IOCalls != 1 || !about(tr.IONs, want) {
+		t.Errorf("IOCalls %d, IONs %d; want 1 and %d (1e6 ticks)", tr.IOCalls, tr.IONs, want)
+	}
+	lock.BeginIOAt(context.Background(), t0).EndAt(t0 + 1000) // no trace: nothing to count, no panic
 }

@@ -7,15 +7,14 @@ import (
 	"lockbench/lock"
 )
 
-// BenchmarkIOBracket measures BeginIO/EndIO around a user's own blocking
+// BenchmarkIOBracket measures BeginIO and End around a user's own blocking
 // call: without a trace (instrumentation off, or outside the runner) and
 // with one, holding one lock.
 func BenchmarkIOBracket(b *testing.B) {
 	b.Run("trace=off", func(b *testing.B) {
 		ctx := context.WithValue(context.Background(), struct{}{}, 1)
 		for b.Loop() {
-			lock.BeginIO(ctx)
-			lock.EndIO(ctx)
+			lock.BeginIO(ctx).End()
 		}
 	})
 	b.Run("trace=on", func(b *testing.B) {
@@ -24,8 +23,7 @@ func BenchmarkIOBracket(b *testing.B) {
 		mu.Lock(ctx)
 		defer mu.Unlock(ctx)
 		for b.Loop() {
-			lock.BeginIO(ctx)
-			lock.EndIO(ctx)
+			lock.BeginIO(ctx).End()
 		}
 	})
 }

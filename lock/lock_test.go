@@ -62,8 +62,7 @@ func TestZeroValueIsPlain(t *testing.T) {
 	m.Lock(ctx)
 	rw.RLock(ctx)
 	rw.RLock(context.Background())
-	lock.BeginIO(ctx)
-	lock.EndIO(ctx)
+	lock.BeginIO(ctx).End()
 	if n := tr.Holding(); n != 0 {
 		t.Errorf("trace holds %d locks, want 0: plain locks are not traced", n)
 	}
@@ -97,8 +96,7 @@ func TestDisabledSetRecordsNothing(t *testing.T) {
 			lk, unlk := op.make(s)
 			ctx, tr := traced()
 			lk(ctx)
-			lock.BeginIO(ctx)
-			lock.EndIO(ctx)
+			lock.BeginIO(ctx).End()
 			if got := s.Held(); !slices.Equal(got, []string{"l"}) {
 				t.Errorf("Held while held = %v, want [l]: a disabled set still knows its locks", got)
 			}

@@ -9,8 +9,12 @@ import (
 // core is what an instrumented lock adds to its sync lock. A trace refers to
 // a held lock by its core.
 type core struct {
-	family     *family // nil: not instrumented (zero value, disabled Set)
-	acquiredAt int64   // the writer's, in ticks; guarded by the lock held for writing
+	family *family // nil: not instrumented (zero value, disabled Set)
+	// The writer's acquisition time (ticks) and trace, guarded by the lock
+	// held for writing: the release needs neither a context lookup nor a
+	// clock read before it can unlock.
+	acquiredAt int64
+	holder     *Trace
 	// own is this one lock's writer figures, beside the family's per-P
 	// shards: the busiest stripe of a family is a resource of its own (one
 	// hot key saturates one stripe while the family looks idle). Only the
@@ -36,13 +40,15 @@ func (c *core) instrumented(f *family) { c.family = f }
 
 // The methods of Mutex and RWMutex call their sync lock directly on the fast
 // path (an interface call there cost 3 ns of the plain lock's 11); only the
-// contended path goes through an interface.
-
-// acquired records an uncontended acquisition by a writer.
-func (c *core) acquired(ctx context.Context) {
-	c.acquiredAt = ticks()
-	FromContext(ctx).push(c, c.acquiredAt, true)
-}
+// contended path goes through a function value.
+//
+// What an instrumented lock does while it is held is kept to the minimum, so
+// that instrumentation does not lengthen the critical sections it measures
+// (and with them the contention): the clock is read and the trace looked up
+// before the first attempt, and a release reads the clock, adds the writer's
+// own hold on the lock's cache line and unlocks; the family's per-P figures
+// and the trace are updated after the unlock. A hold therefore includes the
+// first attempt itself, a few nanoseconds.
 
 // exclusive is the writer side of sync.Mutex and sync.RWMutex.
 type exclusive interface {
@@ -56,25 +62,36 @@ type exclusive interface {
 // contended without sleeping.
 var beforeWait func()
 
-// lockContended waits for mu after a failed TryLock and records the wait.
-func (c *core) lockContended(mu exclusive, ctx context.Context) {
-	t0 := ticks()
+// waitFor blocks until lock succeeds after a failed first attempt at t0,
+// records the wait and returns the time of the acquisition.
+func (c *core) waitFor(lock func(), t0 int64, tr *Trace) int64 {
 	if beforeWait != nil {
 		beforeWait()
 	}
-	mu.Lock()
-	c.acquiredAt = ticks()
-	tr := FromContext(ctx)
-	c.family.contended(t0, c.acquiredAt, tr)
-	tr.push(c, c.acquiredAt, true)
+	lock()
+	acquired := ticks()
+	c.family.contended(t0, acquired, tr)
+	return acquired
 }
 
-// releasing records the writer's hold; the caller then unlocks.
-func (c *core) releasing(ctx context.Context) {
-	end := ticks()
-	FromContext(ctx).pop(c)
-	hold := max(end-c.family.since(c.acquiredAt), 0) // ≥ 0: a TSC a little out of step between CPUs
+// acquired records a writer's acquisition at start, under the lock.
+func (c *core) acquired(start int64, tr *Trace) {
+	c.acquiredAt, c.holder = start, tr
+	tr.push(c, start, true)
+}
+
+// releasing ends the writer's hold, under the lock: it returns the hold and
+// the holder's trace, for released once the lock is unlocked.
+func (c *core) releasing() (hold int64, tr *Trace) {
+	hold = max(ticks()-c.family.since(c.acquiredAt), 0) // ≥ 0: a TSC a little out of step between CPUs
 	c.own.hold.Add(hold)
+	tr, c.holder = c.holder, nil
+	return hold, tr
+}
+
+// released records a writer's hold after the unlock.
+func (c *core) released(hold int64, tr *Trace) {
+	tr.pop(c)
 	c.family.released(hold)
 }
 
@@ -90,22 +107,26 @@ var _ registered = (*Mutex)(nil)
 
 // Lock acquires m, pushing it onto the trace in ctx if any.
 func (m *Mutex) Lock(ctx context.Context) {
-	switch {
-	case m.family == nil:
+	if m.family == nil {
 		m.mu.Lock()
-	case m.mu.TryLock():
-		m.acquired(ctx)
-	default:
-		m.lockContended(&m.mu, ctx)
+		return
 	}
+	tr, start := FromContext(ctx), ticks()
+	if !m.mu.TryLock() {
+		start = m.waitFor(m.mu.Lock, start, tr)
+	}
+	m.acquired(start, tr)
 }
 
-// Unlock releases m.
-func (m *Mutex) Unlock(ctx context.Context) {
-	if m.family != nil {
-		m.releasing(ctx)
+// Unlock releases m. The trace it pops m from is the one m was locked with.
+func (m *Mutex) Unlock(context.Context) {
+	if m.family == nil {
+		m.mu.Unlock()
+		return
 	}
+	hold, tr := m.releasing()
 	m.mu.Unlock()
+	m.released(hold, tr)
 }
 
 func (m *Mutex) addUntimed(*Snapshot, int64) {}
@@ -136,22 +157,27 @@ var _ registered = (*RWMutex)(nil)
 
 // Lock acquires rw for writing.
 func (rw *RWMutex) Lock(ctx context.Context) {
-	switch {
-	case rw.family == nil:
+	if rw.family == nil {
 		rw.mu.Lock()
-	case rw.mu.TryLock():
-		rw.acquired(ctx)
-	default:
-		rw.lockContended(&rw.mu, ctx)
+		return
 	}
+	tr, start := FromContext(ctx), ticks()
+	if !rw.mu.TryLock() {
+		start = rw.waitFor(rw.mu.Lock, start, tr)
+	}
+	rw.acquired(start, tr)
 }
 
-// Unlock releases rw held for writing.
-func (rw *RWMutex) Unlock(ctx context.Context) {
-	if rw.family != nil {
-		rw.releasing(ctx)
+// Unlock releases rw held for writing. The trace it pops rw from is the one
+// rw was locked with.
+func (rw *RWMutex) Unlock(context.Context) {
+	if rw.family == nil {
+		rw.mu.Unlock()
+		return
 	}
+	hold, tr := rw.releasing()
 	rw.mu.Unlock()
+	rw.released(hold, tr)
 }
 
 // RLock acquires rw for reading.
@@ -160,18 +186,9 @@ func (rw *RWMutex) RLock(ctx context.Context) {
 		rw.mu.RLock()
 		return
 	}
-	tr := FromContext(ctx)
-	var start int64
-	if rw.mu.TryRLock() {
-		start = ticks()
-	} else {
-		t0 := ticks()
-		if beforeWait != nil {
-			beforeWait()
-		}
-		rw.mu.RLock()
-		start = ticks()
-		rw.family.contended(t0, start, tr)
+	tr, start := FromContext(ctx), ticks()
+	if !rw.mu.TryRLock() {
+		start = rw.waitFor(rw.mu.RLock, start, tr)
 	}
 	if tr != nil {
 		tr.push(&rw.core, start, false)
@@ -182,15 +199,17 @@ func (rw *RWMutex) RLock(ctx context.Context) {
 
 // RUnlock releases rw held for reading.
 func (rw *RWMutex) RUnlock(ctx context.Context) {
-	if rw.family != nil {
-		end := ticks()
-		if start, ok := FromContext(ctx).pop(&rw.core); ok {
-			rw.family.released(max(end-rw.family.since(start), 0)) // ≥ 0: a TSC a little out of step between CPUs
-		} else {
-			rw.untraced.releasedAt(end)
-		}
+	if rw.family == nil {
+		rw.mu.RUnlock()
+		return
 	}
+	end := ticks()
 	rw.mu.RUnlock()
+	if start, ok := FromContext(ctx).pop(&rw.core); ok {
+		rw.family.released(max(end-rw.family.since(start), 0)) // ≥ 0: a TSC a little out of step between CPUs
+	} else {
+		rw.untraced.releasedAt(end)
+	}
 }
 
 func (rw *RWMutex) addUntimed(s *Snapshot, now int64) { rw.untraced.addTo(s, now) }

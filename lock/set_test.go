@@ -63,8 +63,7 @@ func TestReset(t *testing.T) {
 	untracedCtx := context.Background()
 	for range 10 {
 		m.Lock(ctx)
-		lock.BeginIO(ctx)
-		lock.EndIO(ctx)
+		lock.BeginIO(ctx).End()
 		m.Unlock(ctx)
 		rw.RLock(untracedCtx)
 		rw.RUnlock(untracedCtx)
@@ -119,8 +118,7 @@ func TestTraceAllocatesNothingInSteadyState(t *testing.T) {
 	allocs := testing.AllocsPerRun(100, func() {
 		a.Lock(ctx)
 		b.RLock(ctx)
-		lock.BeginIO(ctx)
-		lock.EndIO(ctx)
+		lock.BeginIO(ctx).End()
 		b.RUnlock(ctx)
 		a.Unlock(ctx)
 		tr.Reset()
@@ -162,8 +160,7 @@ func TestConcurrent(t *testing.T) {
 				k := keys[(w+i)%len(keys)]
 				k.Lock(ctx)
 				m.Lock(ctx)
-				lock.BeginIO(ctx)
-				lock.EndIO(ctx)
+				lock.BeginIO(ctx).End()
 				m.Unlock(ctx)
 				k.Unlock(ctx)
 				if i%3 == 0 {
@@ -216,8 +213,7 @@ func TestResetWhileRunning(t *testing.T) {
 				default:
 				}
 				m.Lock(ctx)
-				lock.BeginIO(ctx)
-				lock.EndIO(ctx)
+				lock.BeginIO(ctx).End()
 				m.Unlock(ctx)
 				rw.RLock(ctx)
 				rw.RUnlock(ctx)

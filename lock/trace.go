@@ -26,13 +26,18 @@ type heldLock struct {
 	writer bool  // held exclusively: its own figures are charged too
 }
 
-type traceKey struct{}
+// traceKey is the context key of a trace. It is a pointer, not the usual
+// empty struct: every lock operation looks the trace up, and a context
+// compares a pointer key without calling the type's equality function.
+type traceKey *byte
+
+var theTraceKey = traceKey(new(byte))
 
 // WithTrace returns a context carrying tr. WithTrace(ctx, nil) hides the
 // trace of ctx: give that to goroutines an operation starts, which must not
 // share its trace.
 func WithTrace(ctx context.Context, tr *Trace) context.Context {
-	return context.WithValue(ctx, traceKey{}, tr)
+	return context.WithValue(ctx, theTraceKey, tr)
 }
 
 // FromContext returns the trace in ctx, or nil.
@@ -40,7 +45,7 @@ func FromContext(ctx context.Context) *Trace {
 	if ctx == nil {
 		return nil
 	}
-	tr, _ := ctx.Value(traceKey{}).(*Trace)
+	tr, _ := ctx.Value(theTraceKey).(*Trace)
 	return tr
 }
 
@@ -81,8 +86,16 @@ func (tr *Trace) pop(l *core) (start int64, ok bool) {
 		return 0, false
 	}
 	// Locks are mostly released in the reverse order of acquisition, so
-	// the entry is almost always the last one.
-	for i := len(tr.held) - 1; i >= 0; i-- {
+	// the entry is almost always the last one: removed without append,
+	// which is a typed copy, with write barriers, even of nothing. The
+	// entry left behind points to a lock that lives as long as its Set.
+	last := len(tr.held) - 1
+	if last >= 0 && tr.held[last].lock == l {
+		start = tr.held[last].start
+		tr.held = tr.held[:last]
+		return start, true
+	}
+	for i := last - 1; i >= 0; i-- {
 		if tr.held[i].lock == l {
 			start = tr.held[i].start
 			tr.held = append(tr.held[:i], tr.held[i+1:]...)
@@ -92,25 +105,54 @@ func (tr *Trace) pop(l *core) (start int64, ok bool) {
 	return 0, false
 }
 
-// BeginIO marks the start of a blocking store call by the goroutine owning
-// the trace in ctx. Nested calls count once, as part of the outermost.
-func BeginIO(ctx context.Context) {
+// IO is one blocking call being timed as I/O, from BeginIO to its End.
+type IO struct {
+	tr *Trace // nil: no trace in the context, nothing to charge
+}
+
+// BeginIO marks the start of a blocking call — a store call, an HTTP
+// request — by the goroutine owning the trace in ctx, now; end it with the
+// returned IO's End. Nested calls count once, as part of the outermost.
+// Without a trace in ctx it reads no clock.
+func BeginIO(ctx context.Context) IO {
 	tr := FromContext(ctx)
-	if tr == nil {
-		return
+	if tr != nil {
+		tr.beginIO(ticks())
 	}
+	return IO{tr: tr}
+}
+
+// BeginIOAt is BeginIO at a time already read, start (ticks of Ticks), for a
+// caller that times the call itself: store.Instrument shares its two
+// readings with the bracket rather than taking two more.
+func BeginIOAt(ctx context.Context, start int64) IO {
+	tr := FromContext(ctx)
+	if tr != nil {
+		tr.beginIO(start)
+	}
+	return IO{tr: tr}
+}
+
+func (tr *Trace) beginIO(start int64) {
 	if tr.ioDepth == 0 {
-		tr.ioStart = ticks()
+		tr.ioStart = start
 	}
 	tr.ioDepth++
 }
 
-// EndIO ends the call begun by BeginIO. When the outermost call ends, its
-// duration is added to the trace's IONs and to the held_io of every lock the
-// goroutine holds: for a lock taken during the call, only the part after it
-// was taken.
-func EndIO(ctx context.Context) {
-	tr := FromContext(ctx)
+// End ends the call now. When the outermost call ends, its duration is added
+// to the trace's IONs and to the held_io of every lock the goroutine holds:
+// for a lock taken during the call, only the part after it was taken.
+func (io IO) End() {
+	if io.tr != nil {
+		io.EndAt(ticks())
+	}
+}
+
+// EndAt is End at a time already read, end (ticks of Ticks), for the caller
+// of BeginIOAt.
+func (io IO) EndAt(end int64) {
+	tr := io.tr
 	if tr == nil || tr.ioDepth == 0 {
 		return
 	}
@@ -118,7 +160,6 @@ func EndIO(ctx context.Context) {
 	if tr.ioDepth > 0 {
 		return
 	}
-	end := ticks()
 	tr.IONs += rate().ns(end - tr.ioStart)
 	tr.IOCalls++
 	for _, h := range tr.held {

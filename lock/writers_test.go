@@ -1,6 +1,7 @@
 package lock_test
 
 import (
+	"context"
 	"sync"
 	"testing"
 
@@ -17,11 +18,11 @@ func TestStripesBusiest(t *testing.T) {
 	for i, m := range stripes {
 		m.Lock(ctx)
 		if i == 2 {
-			lock.BeginIO(ctx)
+			io := lock.BeginIO(ctx)
 			for range 20 {
 				doSomeIO()
 			}
-			lock.EndIO(ctx)
+			io.End()
 		}
 		m.Unlock(ctx)
 	}
@@ -104,11 +105,11 @@ func TestHoldStraddlingReset(t *testing.T) {
 	a, b := s.Mutex("a"), s.Mutex("b")
 	ctx, tr := traced()
 	a.Lock(ctx)
-	lock.BeginIO(ctx)
+	io := lock.BeginIO(ctx)
 	for range 200 {
 		doSomeIO()
 	}
-	lock.EndIO(ctx)
+	io.End()
 	before := tr.IONs // how long A was held before B, at least
 	b.Lock(ctx)
 	s.Reset()
@@ -121,5 +122,35 @@ func TestHoldStraddlingReset(t *testing.T) {
 	}
 	if snap["a"].HeldIONs != 0 {
 		t.Errorf("held_io of a = %d, want 0: its I/O ended before the reset", snap["a"].HeldIONs)
+	}
+}
+
+// TestUnlockUsesTheLockersTrace: a writer's release is charged to the
+// trace it locked with, even when Unlock gets another context: the lock
+// keeps its holder, so the release needs no context lookup, and the trace
+// is left holding nothing.
+func TestUnlockUsesTheLockersTrace(t *testing.T) {
+	for _, op := range ops {
+		if op.reader {
+			continue
+		}
+		t.Run(op.name, func(t *testing.T) {
+			s := lock.NewSet(true)
+			lk, unlk := op.make(s)
+			ctx, tr := traced()
+			lk(ctx)
+			io := lock.BeginIO(ctx)
+			doSomeIO()
+			io.End()
+			unlk(context.Background())
+			if n := tr.Holding(); n != 0 {
+				t.Errorf("trace holds %d locks after the release, want 0", n)
+			}
+			got := s.Snapshot()["l"]
+			checkInvariants(t, op.name, got)
+			if got.Acquisitions != 1 || got.HeldIONs <= 0 || got.Writers.HeldIONs != got.HeldIONs {
+				t.Errorf("acquisitions %d, held_io %d, writer held_io %d: want 1 and the trace's I/O, charged to the writer", got.Acquisitions, got.HeldIONs, got.Writers.HeldIONs)
+			}
+		})
 	}
 }
