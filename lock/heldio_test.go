@@ -181,3 +181,29 @@ func TestIOAt(t *testing.T) {
 	}
 	lock.BeginIOAt(context.Background(), t0).EndAt(t0 + 1000) // no trace: nothing to count, no panic
 }
+
+// TestReleaseOutOfOrder: a lock released before one taken after it leaves
+// the trace, and I/O after its release is charged only to the lock still
+// held.
+func TestReleaseOutOfOrder(t *testing.T) {
+	s := lock.NewSet(true)
+	a, b := s.Mutex("a"), s.RWMutex("b")
+	ctx, tr := traced()
+	a.Lock(ctx)
+	b.RLock(ctx)
+	a.Unlock(ctx) // not the last taken
+	if n := tr.Holding(); n != 1 {
+		t.Fatalf("trace holds %d locks after releasing a, want 1 (b)", n)
+	}
+	io := lock.BeginIO(ctx)
+	doSomeIO()
+	io.End()
+	b.RUnlock(ctx)
+	if n := tr.Holding(); n != 0 {
+		t.Errorf("trace holds %d locks after releasing both, want 0", n)
+	}
+	snap := s.Snapshot()
+	if snap["a"].HeldIONs != 0 || snap["b"].HeldIONs <= 0 {
+		t.Errorf("held_io: a %d (released before the I/O, want 0), b %d (want > 0)", snap["a"].HeldIONs, snap["b"].HeldIONs)
+	}
+}
