@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -238,4 +239,30 @@ func FuzzParseSpec(f *testing.F) {
 			t.Fatalf("text round trip of %q via %q: %+v, %v", spec, text, back, err)
 		}
 	})
+}
+
+// TestParseSpecQuotesAtRuneBoundary: the error quotes a bad spec whole up
+// to MaxQuoted bytes, and beyond that its start, cut before a rune rather
+// than through one (and never before the spec's first byte).
+func TestParseSpecQuotesAtRuneBoundary(t *testing.T) {
+	bad := func(n int) string { return "sim:x=" + strings.Repeat("a", n-len("sim:x=")) }
+	euro := "€" // 3 bytes
+	for _, tc := range []struct {
+		name, spec, quoted string
+	}{
+		{"exactly the bound", bad(store.MaxQuoted), strconv.Quote(bad(store.MaxQuoted))},
+		{"one past it", bad(store.MaxQuoted + 1), strconv.Quote(bad(store.MaxQuoted+1)[:store.MaxQuoted]) + "…"},
+		{"a rune across it", bad(store.MaxQuoted-1) + euro, strconv.Quote(bad(store.MaxQuoted-1)) + "…"},
+		{"no rune start before it", strings.Repeat("\x80", store.MaxQuoted+1), `""…`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := store.ParseSpec(tc.spec)
+			if err == nil {
+				t.Fatalf("ParseSpec(%.40q…) = nil error", tc.spec)
+			}
+			if want := "store: bad spec " + tc.quoted + ": "; !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("error = %q, want it to begin %q", err, want)
+			}
+		})
+	}
 }

@@ -1,0 +1,4 @@
+package store
+
+// MaxQuoted is maxQuoted, for the tests of how a bad spec is quoted.
+const MaxQuoted = maxQuoted
