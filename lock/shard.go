@@ -13,16 +13,22 @@ import (
 // cores record on two cache lines: without shards, the counters of a
 // read-mostly lock bounce between cores on every acquisition, and measured
 // on this project's 2-core machine that cost more than the clock reads.
+//
+// What every release reads — the shards and the time of the last reset —
+// comes first, and the family is padded to 128 bytes, a size the allocator
+// aligns to, so those fields share one cache line (TestFamilyLayout).
 type family struct {
-	locks   []registered // guarded by the Set's mu
-	shards  []shard      // len is a power of two
-	mask    int
-	striped bool // made by Set.Stripes: per-key locks, not map-wide
+	shards []shard // len is a power of two
+	mask   int
 	// resetAt is the time of the last Reset, in ticks: a hold (and its
 	// held-in-I/O and held-waiting parts) that straddles it counts from it
 	// on, so a lock's busy time never exceeds the time since the reset.
 	// Written by Reset, read on every release (a line no one writes).
 	resetAt atomic.Int64
+
+	locks   []registered // guarded by the Set's mu
+	striped bool         // made by Set.Stripes: per-key locks, not map-wide
+	_       [128 - 24 - 8 - 8 - 24 - 8]byte
 }
 
 // since returns t, or the last reset if t is before it.
@@ -30,16 +36,19 @@ func (f *family) since(t int64) int64 { return max(t, f.resetAt.Load()) }
 
 // shard is one P's part of a family's figures, in ticks. Each release
 // records its hold in holds, so holds' count is the number of (timed)
-// acquisitions.
+// acquisitions. What a release and an I/O call touch fills the first cache
+// line exactly (three counters and the holds histogram's header), what the
+// contended path touches the second, so a release reads and writes one line
+// of the shard besides its histogram bucket (TestShardLayout).
 type shard struct {
 	holdTotal atomic.Int64
 	holdMax   atomic.Int64
 	heldIO    atomic.Int64
+	holds     loghist.Histogram // loghist.Coarse: 12.5% buckets, cheap to record
+
 	contended atomic.Int64
 	waitTotal atomic.Int64
 	waitMax   atomic.Int64
-	_         [64 - 6*8]byte    // counters on a cache line of their own
-	holds     loghist.Histogram // loghist.Coarse: 12.5% buckets, cheap to record
 	waits     loghist.Histogram // contended waits only
 }
 
