@@ -144,7 +144,7 @@
 // between runs — two clock reads of ~12 ns are a third of it.
 // BenchmarkInstrumentation in lockbench/benchmarks measures it inside whole
 // operations, pairing instrumented and plain chunks milliseconds apart so
-// that the VM's drift cancels: 12–18% of a ~700 ns operation of the
+// that the VM's drift cancels: 13–16% of a 700–900 ns operation of the
 // read-write workload on the memory store (see the README, "What lock
 // instrumentation costs").
 package lock
