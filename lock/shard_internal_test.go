@@ -1,6 +1,7 @@
 package lock
 
 import (
+	"runtime"
 	"testing"
 	"unsafe"
 )
@@ -44,5 +45,23 @@ func TestFamilyLayout(t *testing.T) {
 	}
 	if size := unsafe.Sizeof(f); size != 128 {
 		t.Errorf("a family is %d bytes, want 128", size)
+	}
+}
+
+// TestShardMask: a family's shards are a power of two in number and its
+// mask picks any of them, whatever GOMAXPROCS is (P ids run up to
+// GOMAXPROCS-1, past the cap of maxShards).
+func TestShardMask(t *testing.T) {
+	for _, procs := range []int{1, 2, 3, 64, 100} {
+		prev := runtime.GOMAXPROCS(procs)
+		f := newFamily(true)
+		runtime.GOMAXPROCS(prev)
+		n := len(f.shards)
+		if n == 0 || n&(n-1) != 0 || n > maxShards || n < min(procs, maxShards) {
+			t.Errorf("GOMAXPROCS %d: %d shards, want a power of two in [%d, %d]", procs, n, min(procs, maxShards), maxShards)
+		}
+		if f.mask != n-1 {
+			t.Errorf("GOMAXPROCS %d: mask %d for %d shards, want %d", procs, f.mask, n, n-1)
+		}
 	}
 }
