@@ -40,8 +40,7 @@
 //	io.End()
 //
 // Without a trace in the context (outside lockbench's runner, or with
-// instrumentation off) both return at once, after one context lookup and
-// one clock read.
+// instrumentation off) both return at once, after one context lookup.
 //
 // # Figures
 //
