@@ -251,7 +251,7 @@ func TestParseSpecQuotesAtRuneBoundary(t *testing.T) {
 		name, spec, quoted string
 	}{
 		{"exactly the bound", bad(store.MaxQuoted), strconv.Quote(bad(store.MaxQuoted))},
-		{"one past it", bad(store.MaxQuoted + 1), strconv.Quote(bad(store.MaxQuoted+1)[:store.MaxQuoted]) + "…"},
+		{"one past it", bad(store.MaxQuoted + 1), strconv.Quote(bad(store.MaxQuoted + 1)[:store.MaxQuoted]) + "…"},
 		{"a rune across it", bad(store.MaxQuoted-1) + euro, strconv.Quote(bad(store.MaxQuoted-1)) + "…"},
 		{"no rune start before it", strings.Repeat("\x80", store.MaxQuoted+1), `""…`},
 	} {
