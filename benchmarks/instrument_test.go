@@ -110,7 +110,10 @@ func pairedTrial(b *testing.B, off, on *fixture) {
 	var wall [2]time.Duration // off, on
 	b.ResetTimer()
 	for p := range pairs {
-		n := int64(b.N/pairs + boolInt(p < b.N%pairs))
+		n := int64(b.N / pairs)
+		if p < b.N%pairs { // the remainder, one each to the first pairs
+			n++
+		}
 		var pairWall, pairCPU [2]time.Duration
 		for k := range 2 {
 			side := (p + k) % 2 // 0 off, 1 on; the first of the pair alternates
@@ -145,13 +148,6 @@ func pairedTrial(b *testing.B, off, on *fixture) {
 	if m, err := stats.Median(cpuRatios); err == nil {
 		b.ReportMetric(100*(m-1), unitCPUOverhead)
 	}
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 func onOff(on bool) string {
